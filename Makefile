@@ -1,0 +1,108 @@
+# pipeminer: the daemon (host/), its tests, benchmarks and fuzzers.
+# Targets (style.md rule 16):
+#   make            build ./pipeminer
+#   make deps       install the Debian packages the project needs (idempotent)
+#   make test       build and run every test; last line "N passed, N failed"
+#   make bench      print the benchmarks (hash rate vs. an OpenSSL yardstick, work generation)
+#   make fuzz       run the parser fuzzers for FUZZ_SECONDS each (default 300)
+#   make clean      remove build output
+.DELETE_ON_ERROR:
+.PHONY: all deps test bench fuzz fuzz-build demo clean
+
+# Everything the project needs, installed by `make deps` (scripts/deps.sh only
+# installs what is missing, with sudo when not root).
+PACKAGES := gcc make pkg-config libcjson-dev libmbedtls-dev libftdi1-dev libcmocka-dev \
+	verilator iverilog yosys nextpnr-ice40 fpga-icestorm openssl \
+	clang libclang-rt-14-dev
+
+CC := gcc
+BUILD := build
+ARCH := $(shell uname -m)
+
+CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -MMD -MP
+LDLIBS := -lcjson -lm -pthread
+
+# The x86 hashing paths; each file is compiled for its instruction set and
+# only called when CPUID says the CPU has it (host/sha256d.c, host/cpu.c).
+X86_SRC := host/cpu.c host/sha256_shani.c host/sha256d_shani.c host/sha256d_shani_evex.c \
+	host/sha256d_avx2.c host/sha256d_avx512.c
+$(BUILD)/host/sha256_shani.o: CFLAGS += -msse4.1 -msha
+$(BUILD)/host/sha256d_shani.o: CFLAGS += -msse4.1 -msha
+$(BUILD)/host/sha256d_shani_evex.o: CFLAGS += -msse4.1 -msha -mavx2 -mavx512f -mavx512vl
+$(BUILD)/host/sha256d_avx2.o: CFLAGS += -mavx2
+$(BUILD)/host/sha256d_avx512.o: CFLAGS += -mavx512f -mavx512vl
+
+LIB_SRC := $(filter-out host/main.c, $(wildcard host/*.c))
+ifneq ($(ARCH),x86_64)
+LIB_SRC := $(filter-out $(X86_SRC), $(LIB_SRC))
+endif
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+
+all: pipeminer
+
+deps:
+	@scripts/deps.sh $(PACKAGES)
+
+# Order-only: `deps` runs first but never forces a rebuild.
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+pipeminer: $(BUILD)/host/main.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# ---- tests ----------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_CFLAGS := $(CFLAGS) -Ihost -Wno-unused-parameter
+TEST_LDLIBS := -lcmocka -lmbedcrypto $(LDLIBS)
+
+$(BUILD)/tests/%.o: tests/unit/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/testutil.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) $^ -o $@ $(TEST_LDLIBS)
+
+$(BUILD)/tests/testutil.o: tests/unit/testutil.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+test: pipeminer $(UNIT_BIN) fuzz-build
+	@tests/run.sh $(UNIT_BIN)
+
+# ---- fuzzing (clang libFuzzer; harnesses in tests/fuzz/) --------------------
+FUZZ_SECONDS ?= 300
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -Ihost -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+FUZZ_SRC := host/err.c host/hex.c host/notify.c host/share.c host/work.c host/sha256.c \
+	host/target.c $(filter host/cpu.c host/sha256_shani.c,$(LIB_SRC))
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) | deps
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) $(if $(filter x86_64,$(ARCH)),-msse4.1 -msha) $^ -o $@ -lcjson -lm
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_NAMES); do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$f; \
+		echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$(BUILD)/fuzz/corpus-$$f tests/fuzz/corpus/$$f || exit 1; \
+	done
+
+# ---- benchmarks -------------------------------------------------------------
+bench: pipeminer
+	@scripts/bench.sh
+
+demo:
+	@echo "make demo arrives with issue 5 (pool + daemon + simulated board); not built yet."
+	@exit 1
+
+clean:
+	rm -rf $(BUILD) pipeminer
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

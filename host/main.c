@@ -1,0 +1,52 @@
+/*
+ * main: `pipeminer SUBCOMMAND ...`. Dispatches to commands.h and is the only
+ * place the program exits.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+#define PIPEMINER_VERSION "0.1.0"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+} commands[] = {
+	{"hash", cmd_hash, "hash HEX160 [--json]            double hash of an 80-byte header"},
+	{"share", cmd_share, "share [--json] < share.json     explain one share as a pool sees it"},
+	{"scan", cmd_scan, "scan --header HEX160 [--start N] [--count K] [--zero-bits B]\n"
+			   "       [--device cpu] [--threads T] [--path P] [--json]"},
+	{"bench", cmd_bench, "bench [--device cpu] [--seconds S] [--threads T] [--path P] [--json]\n"
+			     "       bench --workgen [--seconds S] [--json]"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "pipeminer %s: an open FPGA mining appliance stack\nusage:\n", PIPEMINER_VERSION);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  pipeminer %s\n", commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("pipeminer %s\n", PIPEMINER_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 2, argv + 2);
+	fprintf(stderr, "pipeminer: unknown command \"%s\" (try pipeminer --help)\n", argv[1]);
+	return EXIT_USAGE;
+}
