@@ -8,15 +8,21 @@
 #   make clean      remove build output
 .DELETE_ON_ERROR:
 .PHONY: all deps test bench fuzz fuzz-build demo clean
+# Object files are kept between runs (make would delete test objects as intermediates).
+.SECONDARY:
+# Two cores is what the project's machines have; builds use both.
+MAKEFLAGS += -j2
 
 # Everything the project needs, installed by `make deps` (scripts/deps.sh only
 # installs what is missing, with sudo when not root).
 PACKAGES := gcc make pkg-config libcjson-dev libmbedtls-dev libftdi1-dev libcmocka-dev \
 	verilator iverilog yosys nextpnr-ice40 fpga-icestorm openssl \
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev python3
 
 CC := gcc
 BUILD := build
+# `make V=1` shows every command.
+Q := $(if $(V),,@)
 ARCH := $(shell uname -m)
 
 CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -MMD -MP
@@ -46,10 +52,12 @@ deps:
 # Order-only: `deps` runs first but never forces a rebuild.
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 pipeminer: $(BUILD)/host/main.o $(LIB_OBJ)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # ---- tests ----------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -59,14 +67,12 @@ TEST_LDLIBS := -lcmocka -lmbedcrypto $(LDLIBS)
 
 $(BUILD)/tests/%.o: tests/unit/%.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/testutil.o $(LIB_OBJ)
-	$(CC) $(CFLAGS) $^ -o $@ $(TEST_LDLIBS)
-
-$(BUILD)/tests/testutil.o: tests/unit/testutil.c | deps
-	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -c $< -o $@
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(TEST_LDLIBS)
 
 test: pipeminer $(UNIT_BIN) fuzz-build
 	@tests/run.sh $(UNIT_BIN)
@@ -82,7 +88,8 @@ FUZZ_SRC := host/err.c host/hex.c host/notify.c host/share.c host/work.c host/sh
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) | deps
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) $(if $(filter x86_64,$(ARCH)),-msse4.1 -msha) $^ -o $@ -lcjson -lm
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) $(if $(filter x86_64,$(ARCH)),-msse4.1 -msha) $^ -o $@ -lcjson -lm
 
 fuzz-build: $(FUZZ_BIN)
 

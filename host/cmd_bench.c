@@ -15,20 +15,11 @@
 #include "commands.h"
 #include "device.h"
 #include "err.h"
+#include "json.h"
 #include "sha256.h"
 #include "work.h"
 
 #define WORKGEN_BRANCHES 12
-
-static void print_json(cJSON *o)
-{
-	char *text = cJSON_PrintUnformatted(o);
-
-	if (text)
-		puts(text);
-	cJSON_free(text);
-	cJSON_Delete(o);
-}
 
 /* Deterministic filler bytes (xorshift), so every run hashes the same data. */
 static void fill(uint8_t *p, size_t n, uint64_t *seed)
@@ -85,11 +76,11 @@ static int bench_device(const char *spec, const struct device_config *cfg, doubl
 
 			cJSON_AddStringToObject(o, "device", dev.info.kind);
 			cJSON_AddStringToObject(o, "path", dev.info.path);
-			cJSON_AddNumberToObject(o, "threads", dev.info.parallel);
-			cJSON_AddNumberToObject(o, "hashes", (double)hashes);
-			cJSON_AddNumberToObject(o, "seconds", secs);
-			cJSON_AddNumberToObject(o, "mhs", mhs);
-			print_json(o);
+			json_add_number(o, "threads", dev.info.parallel);
+			json_add_number(o, "hashes", (double)hashes);
+			json_add_number(o, "seconds", secs);
+			json_add_number(o, "mhs", mhs);
+			json_print(o);
 		} else {
 			printf("%s, path %s, %u threads: %llu hashes in %.3f s = %.2f MH/s\n",
 			       dev.info.kind, dev.info.path, dev.info.parallel,
@@ -172,10 +163,10 @@ static int bench_workgen(double seconds, bool json)
 	if (json) {
 		cJSON *o = cJSON_CreateObject(), *g = cJSON_AddObjectToObject(o, "workgen");
 
-		cJSON_AddNumberToObject(g, "branches", WORKGEN_BRANCHES);
-		cJSON_AddNumberToObject(g, "extranonce2_midstates_per_s", en2_rate);
-		cJSON_AddNumberToObject(g, "version_midstates_per_s", ver_rate);
-		print_json(o);
+		json_add_number(g, "branches", WORKGEN_BRANCHES);
+		json_add_number(g, "extranonce2_midstates_per_s", en2_rate);
+		json_add_number(g, "version_midstates_per_s", ver_rate);
+		json_print(o);
 	} else {
 		printf("work generation, %d-branch merkle path, one core:\n", WORKGEN_BRANCHES);
 		printf("  extranonce2 rolling: %.0f midstates/s\n", en2_rate);

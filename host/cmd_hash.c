@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
+#include "json.h"
 #include "hex.h"
 #include "sha256.h"
 #include "target.h"
@@ -43,21 +44,14 @@ int cmd_hash(int argc, char **argv)
 
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
-		char *text;
 
 		cJSON_AddStringToObject(o, "hash", hash);
 		cJSON_AddStringToObject(o, "hash_internal", internal);
 		cJSON_AddStringToObject(o, "midstate", mid);
-		cJSON_AddNumberToObject(o, "difficulty", diff);
+		json_add_number(o, "difficulty", diff);
 		cJSON_AddBoolToObject(o, "meets_nbits", meets);
-		text = cJSON_PrintUnformatted(o);
-		if (!text) {
-			cJSON_Delete(o);
+		if (json_print(o))
 			return cli_fail("hash", "out of memory");
-		}
-		puts(text);
-		cJSON_free(text);
-		cJSON_Delete(o);
 	} else {
 		printf("hash           %s\n", hash);
 		printf("hash_internal  %s\n", internal);

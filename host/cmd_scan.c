@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "device.h"
 #include "err.h"
+#include "json.h"
 #include "hex.h"
 #include "target.h"
 #include "work.h"
@@ -148,22 +149,18 @@ static int run_scan(struct device *dev, const struct scan_args *a, const struct 
 	return EXIT_OK;
 }
 
-static void print_json(const struct found *f, uint64_t hashes, double secs)
+static int print_json(const struct found *f, uint64_t hashes, double secs)
 {
 	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "nonces");
-	char hex[9], *text;
+	char hex[9];
 
 	for (size_t i = 0; i < f->n; i++) {
 		u32_to_hexbe(hex, f->nonce[i]);
 		cJSON_AddItemToArray(arr, cJSON_CreateString(hex));
 	}
-	cJSON_AddNumberToObject(o, "hashes", (double)hashes);
-	cJSON_AddNumberToObject(o, "seconds", secs);
-	text = cJSON_PrintUnformatted(o);
-	if (text)
-		puts(text);
-	cJSON_free(text);
-	cJSON_Delete(o);
+	json_add_number(o, "hashes", (double)hashes);
+	json_add_number(o, "seconds", secs);
+	return json_print(o);
 }
 
 int cmd_scan(int argc, char **argv)
@@ -191,7 +188,8 @@ int cmd_scan(int argc, char **argv)
 		goto out;
 	sort_by_position(&f, a.start);
 	if (a.json) {
-		print_json(&f, a.count, secs);
+		if (print_json(&f, a.count, secs))
+			rc = cli_fail("scan", "out of memory");
 	} else {
 		for (size_t i = 0; i < f.n; i++) {
 			uint8_t hash[32];
@@ -205,7 +203,8 @@ int cmd_scan(int argc, char **argv)
 		printf("%zu found in %llu nonces, %.3f s, %.2f MH/s\n", f.n,
 		       (unsigned long long)a.count, secs, (double)a.count / secs / 1e6);
 	}
-	rc = hw_errors ? EXIT_FAIL : EXIT_OK;
+	if (!rc && hw_errors)
+		rc = EXIT_FAIL;
 out:
 	free(f.nonce);
 	return rc;

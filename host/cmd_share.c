@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
+#include "json.h"
 #include "hex.h"
 #include "share.h"
 
@@ -68,23 +69,18 @@ static int print_result(const struct share_result *r, bool json)
 	hex_encode_reversed(hash, r->hash, 32);
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
-		char *text;
 
 		cJSON_AddStringToObject(o, "coinbase", coinbase);
 		cJSON_AddStringToObject(o, "merkle_root", root);
 		cJSON_AddStringToObject(o, "header", header);
 		cJSON_AddStringToObject(o, "hash", hash);
-		cJSON_AddNumberToObject(o, "share_difficulty", r->share_difficulty);
+		json_add_number(o, "share_difficulty", r->share_difficulty);
 		cJSON_AddBoolToObject(o, "meets_difficulty", r->meets_difficulty);
 		cJSON_AddBoolToObject(o, "meets_nbits", r->meets_nbits);
-		text = cJSON_PrintUnformatted(o);
-		cJSON_Delete(o);
-		if (!text) {
+		if (json_print(o)) {
 			free(coinbase);
 			return cli_fail("share", "out of memory");
 		}
-		puts(text);
-		cJSON_free(text);
 	} else {
 		printf("coinbase          %s\n", coinbase);
 		printf("merkle_root       %s (as in the header)\n", root);

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 struct work_unit {
 	uint32_t tag;
 	uint32_t midstate[8];

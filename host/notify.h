@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "err.h"
 #include "work.h"
 
 #define NOTIFY_MAX_JOB_ID 64

@@ -21,6 +21,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "err.h"
 #include "notify.h"
 
 #define SHARE_DEFAULT_VERSION_MASK 0x1fffe000u

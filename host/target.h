@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 /*
  * nbits (e.g. 0x1d00ffff) to the target it encodes. Fails (-1, err set) for
  * a negative encoding (bit 0x00800000 set with a non-zero mantissa) or one
