@@ -26,7 +26,7 @@ Q := $(if $(V),,@)
 ARCH := $(shell uname -m)
 
 CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -MMD -MP
-LDLIBS := -lcjson -lm -pthread
+LDLIBS := -lcjson -lmbedtls -lmbedx509 -lmbedcrypto -lm -pthread
 
 # The x86 hashing paths; each file is compiled for its instruction set and
 # only called when CPUID says the CPU has it (host/sha256d.c, host/cpu.c).
@@ -63,7 +63,7 @@ pipeminer: $(BUILD)/host/main.o $(LIB_OBJ)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_CFLAGS := $(CFLAGS) -Ihost -Wno-unused-parameter
-TEST_LDLIBS := -lcmocka -lmbedcrypto $(LDLIBS)
+TEST_LDLIBS := -lcmocka $(LDLIBS)
 
 $(BUILD)/tests/%.o: tests/unit/%.c | deps
 	@mkdir -p $(@D)
