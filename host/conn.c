@@ -21,9 +21,6 @@
 #include "stratum.h"
 #include "tls_session.h"
 
-/* The most output one conn queues: past it the pool is not reading. */
-#define CONN_MAX_OUTPUT ((size_t)1 << 20)
-
 /* Output waiting for the socket: buf[start .. start+len). */
 struct conn_outq {
 	char *buf;

@@ -5,8 +5,9 @@
  *
  * URLs: stratum+tcp://HOST:PORT is plain TCP; stratum+ssl://, stratum+tls://
  * and stratum+tcps:// are TLS. The port is required; HOST may be a name, an
- * IPv4 address or a bracketed IPv6 address ([::1]). TLS is never dropped
- * silently: a TLS URL either completes a verified handshake or fails.
+ * IPv4 address or a bracketed IPv6 address ([::1]). HOST:PORT without a
+ * scheme is stratum+tcp, as in cgminer. TLS is never dropped silently: a
+ * TLS URL either completes a verified handshake or fails.
  *
  * TLS verifies the server's certificate chain against the system CA bundle
  * (/etc/ssl/certs/ca-certificates.crt) or, when given, tls.ca_file, and the
@@ -24,7 +25,9 @@
  * Every failure comes back as -1 with a sentence: "connection refused by
  * 127.0.0.1:3333", "TLS handshake with pool.example:443 failed: certificate
  * name does not match", "line longer than 65536 bytes", "pool closed the
- * connection". After a failure the only valid call is conn_close().
+ * connection". After a failure the only valid calls are conn_next_line(),
+ * which still gives the complete lines that arrived before it (a pool's
+ * last words before hanging up), and conn_close().
  */
 #ifndef PIPEMINER_CONN_H
 #define PIPEMINER_CONN_H
@@ -60,7 +63,7 @@ int conn_parse_url(const char *url, struct conn_url *u, char *err, size_t errlen
 /*
  * Starts connecting. Returns the connection (state CONNECTING), or NULL with
  * err when the name does not resolve, the CA file cannot be read, or no
- * socket can be made.
+ * socket can be made. tls NULL means { NULL, false }.
  */
 struct conn *conn_open(const struct conn_url *u, const struct conn_tls *tls,
 		       char *err, size_t errlen);
@@ -85,9 +88,13 @@ int conn_process(struct conn *c, short revents, char *err, size_t errlen);
  */
 int conn_next_line(struct conn *c, char **line, size_t *len, char *err, size_t errlen);
 
+/* The most output that may wait in a conn's queue: 1 MiB. */
+#define CONN_MAX_OUTPUT ((size_t)1 << 20)
+
 /*
  * Queues len bytes and sends what the socket takes now (output queued
- * before the connection is open goes out once it is). 0, or -1 with err.
+ * before the connection is open goes out once it is). 0, or -1 with err,
+ * also when the queue would pass CONN_MAX_OUTPUT (the pool is not reading).
  */
 int conn_write(struct conn *c, const char *data, size_t len, char *err, size_t errlen);
 

@@ -94,13 +94,13 @@ static const char *url_host(const char *s, const char *url, struct conn_url *u,
 			return NULL;
 		}
 	}
-	if (end == s || (size_t)(end - s) >= sizeof(u->host)) {
-		errf(err, errlen, end == s ? "no host in \"%s\"" : "host name too long in \"%s\"",
+	if (!bracket && end[0] == ':' && strchr(end + 1, ':')) {
+		errf(err, errlen, "IPv6 address without brackets in \"%s\" (write [::1]:3333)",
 		     url);
 		return NULL;
 	}
-	if (!bracket && end[0] == ':' && strchr(end + 1, ':')) {
-		errf(err, errlen, "IPv6 address without brackets in \"%s\" (write [::1]:3333)",
+	if (end == s || (size_t)(end - s) >= sizeof(u->host)) {
+		errf(err, errlen, end == s ? "no host in \"%s\"" : "host name too long in \"%s\"",
 		     url);
 		return NULL;
 	}

@@ -142,6 +142,8 @@ static void tls_error_words(const struct tls_session *t, int ret, char *out, siz
 		snprintf(out, outlen, "the pool did not answer in TLS (is it a stratum+tcp port?)");
 		return;
 	case MBEDTLS_ERR_NET_CONN_RESET:
+		snprintf(out, outlen, "pool reset the connection");
+		return;
 	case MBEDTLS_ERR_NET_SEND_FAILED:
 	case MBEDTLS_ERR_NET_RECV_FAILED:
 		snprintf(out, outlen, "%s", strerror(t->io_errno));
