@@ -781,15 +781,20 @@ static void test_output_queue_is_bounded(void **state)
 }
 
 /*
- * Sends 768 KiB of lines through c (scheme to port of s, which drains)
- * and checks that the server got every byte in order.
+ * Sends 768 KiB of lines through c (connecting to s, which drains) and
+ * checks that the server got every byte in order. A small send buffer
+ * makes the socket take only part of most writes, so the queue (and, for
+ * TLS, mbedTLS's retry of a blocked record) is exercised.
  */
 static void check_bulk_output(struct server *s, struct conn *c)
 {
 	char line[64], err[ERR_LEN];
 	uint64_t hash = FNV_START;
 	size_t total = 0;
+	int sndbuf = 4096;
 
+	assert_int_equal(setsockopt(conn_fd(c), SOL_SOCKET, SO_SNDBUF, &sndbuf,
+				    sizeof(sndbuf)), 0);
 	if (pump_output(c, err))           /* open first: writes then go out at once */
 		fail_msg("%s", err);
 	for (int i = 0; total < 768 * 1024; i++) {
@@ -831,30 +836,6 @@ static const char *cert_path(void **state, const char *name, char *buf, size_t l
 	return buf;
 }
 
-static int certs_setup(void **state)
-{
-	struct certs *k = calloc(1, sizeof(*k));
-	char cmd[256];
-
-	if (!k)
-		return -1;
-	snprintf(k->dir, sizeof(k->dir), "/tmp/pipeminer-test-conn.XXXXXX");
-	if (!mkdtemp(k->dir)) {
-		free(k);
-		return -1;
-	}
-	*state = k;
-	snprintf(cmd, sizeof(cmd), "sh tests/unit/make_test_certs.sh %s 2>%s/log", k->dir,
-		 k->dir);
-	if (system(cmd)) {
-		snprintf(cmd, sizeof(cmd), "cat %s/log >&2", k->dir);
-		if (system(cmd))
-			fprintf(stderr, "make_test_certs.sh failed\n");
-		return -1;
-	}
-	return 0;
-}
-
 /* Removes the certificate directory and everything in it. */
 static int certs_teardown(void **state)
 {
@@ -876,7 +857,37 @@ static int certs_teardown(void **state)
 		closedir(d);
 	rmdir(k->dir);
 	free(k);
+	*state = NULL;
 	return 0;
+}
+
+/*
+ * Makes the certificates with tests/unit/make_test_certs.sh (run from the
+ * repository root, as tests/run.sh does); on failure shows its stderr and
+ * leaves nothing behind.
+ */
+static int certs_setup(void **state)
+{
+	struct certs *k = calloc(1, sizeof(*k));
+	char cmd[256];
+
+	if (!k)
+		return -1;
+	snprintf(k->dir, sizeof(k->dir), "/tmp/pipeminer-test-conn.XXXXXX");
+	if (!mkdtemp(k->dir)) {
+		free(k);
+		return -1;
+	}
+	*state = k;
+	snprintf(cmd, sizeof(cmd), "sh tests/unit/make_test_certs.sh %s 2>%s/log", k->dir,
+		 k->dir);
+	if (!system(cmd))
+		return 0;
+	snprintf(cmd, sizeof(cmd), "cat %s/log >&2", k->dir);
+	if (system(cmd))
+		fprintf(stderr, "make_test_certs.sh failed\n");
+	certs_teardown(state);
+	return -1;
 }
 
 /*
