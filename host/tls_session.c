@@ -173,7 +173,7 @@ static int tls_load_ca(struct tls_session *t, const char *path, char *err, size_
 	ret = mbedtls_x509_crt_parse_file(&t->ca, path);
 	if (ret < 0 || !t->ca.version)
 		return errf(err, errlen, "no usable CA certificate in \"%s\"", path);
-	t->ca_file = path;
+	snprintf(t->ca_file, sizeof(t->ca_file), "%s", path);
 	return 0;
 }
 

@@ -40,7 +40,7 @@ struct tls_session {
 	short want;              /* POLLIN/POLLOUT the last blocked call waits for */
 	size_t write_len;        /* length of a write mbedTLS still holds */
 	bool open;               /* handshake done, close_notify may be sent */
-	const char *ca_file;     /* the CA file in use (NULL when insecure) */
+	char ca_file[256];       /* the CA file in use, for messages ("" when insecure) */
 	char host[256];          /* the name the certificate must carry */
 	char peer[300];          /* "host:port", for messages */
 	char cert_name[128];     /* first DNS name (or CN) of the server's certificate */
