@@ -33,7 +33,6 @@
 #include <string.h>
 
 #include "hex.h"
-#include "json.h"
 #include "stratum_msg.h"
 
 void stratum_init(struct stratum *s, const struct stratum_config *cfg)
@@ -63,6 +62,15 @@ void stratum_release(struct stratum *s)
 	s->out_len = s->out_cap = 0;
 }
 
+/* Adds name: d to obj, printed exactly (stratum_format_number). false when out of memory. */
+static bool add_number(cJSON *obj, const char *name, double d)
+{
+	char text[32];
+
+	stratum_format_number(text, d);
+	return cJSON_AddRawToObject(obj, name, text) != NULL;
+}
+
 /* mining.configure params: [[extensions], {parameters}]; NULL when out of memory. */
 static cJSON *configure_params(const struct stratum_config *c)
 {
@@ -84,7 +92,7 @@ static cJSON *configure_params(const struct stratum_config *c)
 		ok = cJSON_AddItemToArray(ext, cJSON_CreateString("subscribe-extranonce"));
 	if (ok && c->min_diff > 0)
 		ok = cJSON_AddItemToArray(ext, cJSON_CreateString("minimum-difficulty")) &&
-		     json_add_number(opt, "minimum-difficulty.value", c->min_diff);
+		     add_number(opt, "minimum-difficulty.value", c->min_diff);
 	if (ok)
 		return p;
 	cJSON_Delete(p);
@@ -174,6 +182,8 @@ void stratum_output_consumed(struct stratum *s, size_t n)
 {
 	if (n > s->out_len)
 		n = s->out_len;
+	if (!n)
+		return;
 	memmove(s->out, s->out + n, s->out_len - n);
 	s->out_len -= n;
 }
@@ -191,7 +201,7 @@ static int maybe_suggest(struct stratum *s, char *err, size_t errlen)
 
 	if (s->cfg.suggest_diff <= 0 || s->suggested)
 		return 0;
-	json_format_double(num, s->cfg.suggest_diff);
+	stratum_format_number(num, s->cfg.suggest_diff);
 	params = cJSON_CreateArray();
 	if (!params || !cJSON_AddItemToArray(params, cJSON_CreateRaw(num))) {
 		cJSON_Delete(params);
@@ -379,8 +389,10 @@ static int on_response(struct stratum_line *l)
 	l->req = *found;
 	if (on_result[l->req.kind] && on_result[l->req.kind](l))
 		return -1;
-	/* The handler may have changed the table, but this id is still in it. */
-	stratum_req_remove(p, stratum_req_find(p, n));
+	/* The handler may have changed the table; find the request again. */
+	found = stratum_req_find(p, n);
+	if (found)
+		stratum_req_remove(p, found);
 	return 0;
 }
 

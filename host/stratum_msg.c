@@ -180,12 +180,20 @@ void stratum_text(const char *text, char out[STRATUM_REASON_LEN])
 	out[i] = '\0';
 }
 
+void stratum_format_number(char out[32], double d)
+{
+	if (d == floor(d) && fabs(d) < 9007199254740992.0)
+		snprintf(out, 32, "%.0f", d);
+	else
+		json_format_double(out, d);
+}
+
 void stratum_describe(const cJSON *v, char out[64])
 {
 	char *text;
 
 	if (cJSON_IsNumber(v)) {
-		json_format_double(out, v->valuedouble);
+		stratum_format_number(out, v->valuedouble);
 		return;
 	}
 	text = v ? cJSON_PrintUnformatted(v) : NULL;
@@ -204,7 +212,7 @@ static bool coded_text(const cJSON *code, const cJSON *msg, char out[STRATUM_REA
 		stratum_text(msg->valuestring, out);
 		return true;
 	}
-	json_format_double(num, code->valuedouble);
+	stratum_format_number(num, code->valuedouble);
 	snprintf(text, sizeof(text), "%.100s (code %s)", msg->valuestring, num);
 	stratum_text(text, out);
 	return true;

@@ -110,6 +110,13 @@ void stratum_reason(const cJSON *msg, const char *none, char out[STRATUM_REASON_
 /* Copies text into out (cut to fit), control characters as '?'. */
 void stratum_text(const char *text, char out[STRATUM_REASON_LEN]);
 
+/*
+ * A number as JSON text that reads back exactly: integers below 2^53 in
+ * plain digits ("1000", not "1e+03"), others in json_format_double's
+ * shortest form (inf as 1e999).
+ */
+void stratum_format_number(char out[32], double d);
+
 /* A value for an error sentence: numbers exactly (inf as 1e999), others as JSON, cut short. */
 void stratum_describe(const cJSON *v, char out[64]);
 
