@@ -23,11 +23,13 @@
  *    answer twice); a message with neither "method" nor "id" is an error.
  *  - Out of memory in stratum_start() (which cannot fail) marks the
  *    connection broken: the next stratum_on_line() fails saying so.
+ *  - stratum_start() on a struct not IDLE resets it first (its pending
+ *    shares are dropped without being reported).
+ *  - stratum_reset() returns the number of share ids it wrote to lost.
  */
 #include "stratum.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,9 +78,9 @@ static cJSON *configure_params(const struct stratum_config *c)
 {
 	cJSON *p = cJSON_CreateArray(), *ext = cJSON_CreateArray(), *opt = cJSON_CreateObject();
 	char mask[9];
-	bool ok = p && ext && opt;
+	bool ok = true;
 
-	if (!ok)
+	if (!p || !ext || !opt)
 		goto out_free_parts;
 	/* Cannot fail with non-NULL arguments; p owns both from here. */
 	cJSON_AddItemToArray(p, ext);
@@ -107,23 +109,24 @@ out_free_parts:
 /* Queues mining.subscribe: [agent], or [agent, session id] when resume and one is known. */
 static int queue_subscribe(struct stratum *s, bool resume, char *err, size_t errlen)
 {
+	const char *params[] = { s->cfg.agent, s->session_id };
+
 	s->resuming = resume && s->session_id[0];
 	return stratum_queue_request(s, STRATUM_REQ_SUBSCRIBE, 0, "mining.subscribe",
-				     stratum_str_array(s->cfg.agent,
-						       s->resuming ? s->session_id : NULL, NULL),
-				     err, errlen);
+				     stratum_str_array(params, s->resuming ? 2 : 1), err, errlen);
 }
 
 /* Queues what follows the subscribe: mining.extranonce.subscribe when wanted, authorize. */
 static int queue_authorize(struct stratum *s, char *err, size_t errlen)
 {
+	const char *params[] = { s->cfg.user, s->cfg.pass };
+
 	if (s->cfg.extranonce_subscribe &&
 	    stratum_queue_request(s, STRATUM_REQ_EXTRANONCE, 0, "mining.extranonce.subscribe",
 				  cJSON_CreateArray(), err, errlen))
 		return -1;
 	return stratum_queue_request(s, STRATUM_REQ_AUTHORIZE, 0, "mining.authorize",
-				     stratum_str_array(s->cfg.user, s->cfg.pass, NULL),
-				     err, errlen);
+				     stratum_str_array(params, 2), err, errlen);
 }
 
 /* Queues the opening requests of a connection, in stratum.h's order. 0 or -1. */
@@ -341,7 +344,7 @@ static int on_configure(struct stratum_line *l)
 	return 0;
 }
 
-/* Takes an authorize result: READY (kept for later if it overtook the subscribe), or AUTH_FAILED. */
+/* Takes an authorize result: READY (later, if it overtook the subscribe), or AUTH_FAILED. */
 static int on_authorize(struct stratum_line *l)
 {
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l->msg, "result"))) {
@@ -512,25 +515,14 @@ static int check_share(const struct stratum *s, const struct stratum_share *sh,
 static cJSON *submit_params(const struct stratum *s, const struct stratum_share *sh)
 {
 	char en2[2 * WORK_MAX_EXTRANONCE + 1], ntime[9], nonce[9], bits[9];
-	cJSON *p = stratum_str_array(s->cfg.user, sh->job_id, NULL), *it;
+	const char *params[] = { s->cfg.user, sh->job_id, en2, ntime, nonce, bits };
 
 	hex_encode(en2, sh->extranonce2, sh->extranonce2_len);
 	u32_to_hexbe(ntime, sh->ntime);
 	u32_to_hexbe(nonce, sh->nonce);
 	u32_to_hexbe(bits, sh->version_bits);
-	for (int i = 0; p && i < 4; i++) {
-		const char *text = i == 0 ? en2 : i == 1 ? ntime : i == 2 ? nonce : bits;
-
-		if (i == 3 && !s->version_mask)
-			break;
-		it = cJSON_CreateString(text);
-		if (!cJSON_AddItemToArray(p, it)) {
-			cJSON_Delete(it);
-			cJSON_Delete(p);
-			return NULL;
-		}
-	}
-	return p;
+	/* version_bits only while a mask is in force (BIP 310). */
+	return stratum_str_array(params, s->version_mask ? 6 : 5);
 }
 
 int stratum_submit(struct stratum *s, const struct stratum_share *share,

@@ -151,16 +151,11 @@ int stratum_queue_response(struct stratum *s, const cJSON *id, cJSON *result, cJ
 	return queue_json(s, msg, err, errlen);
 }
 
-cJSON *stratum_str_array(const char *a, const char *b, const char *c)
+cJSON *stratum_str_array(const char *const *str, size_t n)
 {
-	const char *str[3] = { a, b, c };
-	cJSON *arr = cJSON_CreateArray();
+	cJSON *arr = cJSON_CreateArray(), *it;
 
-	for (int i = 0; arr && i < 3; i++) {
-		cJSON *it;
-
-		if (!str[i])
-			continue;
+	for (size_t i = 0; arr && i < n; i++) {
 		it = cJSON_CreateString(str[i]);
 		if (!cJSON_AddItemToArray(arr, it)) {
 			cJSON_Delete(it);

@@ -95,8 +95,8 @@ int stratum_queue_request(struct stratum *s, enum stratum_req_kind kind, uint64_
 int stratum_queue_response(struct stratum *s, const cJSON *id, cJSON *result, cJSON *error,
 			   char *err, size_t errlen);
 
-/* An array of the given strings (NULLs skipped), or NULL when out of memory. */
-cJSON *stratum_str_array(const char *a, const char *b, const char *c);
+/* A JSON array of the n strings str[0..n), or NULL when out of memory. */
+cJSON *stratum_str_array(const char *const *str, size_t n);
 
 /*
  * The reason a pool refused something, from the response msg: its "error"

@@ -29,7 +29,6 @@
 #include "notify.h"
 #include "target.h"
 
-
 /* Fills j from a parsed notify and the session; the template moves into j. */
 static void fill_job(struct stratum *s, struct job *j, struct notify *n)
 {
@@ -56,6 +55,7 @@ static void fill_job(struct stratum *s, struct job *j, struct notify *n)
 	j->received = 0;
 }
 
+/* mining.notify: a job, once the subscribe result gave the extranonce. */
 static int on_notify(struct stratum_line *l)
 {
 	struct notify n;
@@ -77,13 +77,15 @@ static int on_notify(struct stratum_line *l)
 	return 0;
 }
 
+/* mining.set_difficulty: finite and > 0, for the next job. */
 static int on_set_difficulty(struct stratum_line *l)
 {
 	const cJSON *d = cJSON_GetArrayItem(l->params, 0);
 	char got[64];
 
 	if (!cJSON_IsArray(l->params) || !d)
-		return errf(l->err, l->errlen, "mining.set_difficulty: params must be [difficulty]");
+		return errf(l->err, l->errlen,
+			    "mining.set_difficulty: params must be [difficulty]");
 	if (!cJSON_IsNumber(d) || !isfinite(d->valuedouble) || !(d->valuedouble > 0)) {
 		stratum_describe(d, got);
 		return errf(l->err, l->errlen, "mining.set_difficulty: difficulty must be a finite "
@@ -95,6 +97,7 @@ static int on_set_difficulty(struct stratum_line *l)
 	return 0;
 }
 
+/* mining.set_extranonce: for the jobs from the next notify on. */
 static int on_set_extranonce(struct stratum_line *l)
 {
 	uint8_t en1[WORK_MAX_EXTRANONCE];
@@ -103,9 +106,9 @@ static int on_set_extranonce(struct stratum_line *l)
 	if (!cJSON_IsArray(l->params))
 		return errf(l->err, l->errlen, "mining.set_extranonce: params must be "
 			    "[extranonce1, extranonce2_size]");
-	if (stratum_parse_extranonce(cJSON_GetArrayItem(l->params, 0), cJSON_GetArrayItem(l->params, 1),
-				     "mining.set_extranonce", en1, &en1_len, &en2_len,
-				     l->err, l->errlen))
+	if (stratum_parse_extranonce(cJSON_GetArrayItem(l->params, 0),
+				     cJSON_GetArrayItem(l->params, 1), "mining.set_extranonce",
+				     en1, &en1_len, &en2_len, l->err, l->errlen))
 		return -1;
 	memcpy(l->s->extranonce1, en1, en1_len);
 	l->s->extranonce1_len = en1_len;
@@ -114,6 +117,7 @@ static int on_set_extranonce(struct stratum_line *l)
 	return 0;
 }
 
+/* mining.set_version_mask: at once, within the mask we asked for. */
 static int on_set_version_mask(struct stratum_line *l)
 {
 	const cJSON *m = cJSON_GetArrayItem(l->params, 0);
@@ -121,7 +125,8 @@ static int on_set_version_mask(struct stratum_line *l)
 	uint32_t mask;
 
 	if (!cJSON_IsArray(l->params) || !cJSON_IsString(m))
-		return errf(l->err, l->errlen, "mining.set_version_mask: params must be [\"mask\"]");
+		return errf(l->err, l->errlen,
+			    "mining.set_version_mask: params must be [\"mask\"]");
 	if (hex_to_u32be(m->valuestring, &mask, why, sizeof(why)))
 		return errf(l->err, l->errlen, "mining.set_version_mask: mask: %s", why);
 	stratum_set_mask(l, mask & stratum_our_mask(l->s));
@@ -157,6 +162,7 @@ static bool reconnect_number(const cJSON *v, double max, unsigned *out)
 	return true;
 }
 
+/* client.reconnect: followed only to the same host (or none given). */
 static int on_reconnect(struct stratum_line *l)
 {
 	const cJSON *host = cJSON_GetArrayItem(l->params, 0);
@@ -166,13 +172,16 @@ static int on_reconnect(struct stratum_line *l)
 	char text[2 * STRATUM_REASON_LEN];
 
 	if (l->params && !cJSON_IsNull(l->params) && !cJSON_IsArray(l->params))
-		return errf(l->err, l->errlen, "client.reconnect: params must be [host, port, wait]");
+		return errf(l->err, l->errlen,
+			    "client.reconnect: params must be [host, port, wait]");
 	if (host && !cJSON_IsNull(host) && !cJSON_IsString(host))
 		return errf(l->err, l->errlen, "client.reconnect: host must be a string");
 	if (!reconnect_number(cJSON_GetArrayItem(l->params, 1), 65535, &port))
-		return errf(l->err, l->errlen, "client.reconnect: port must be an integer 0..65535");
+		return errf(l->err, l->errlen,
+			    "client.reconnect: port must be an integer 0..65535");
 	if (!reconnect_number(cJSON_GetArrayItem(l->params, 2), 4294967295.0, &wait))
-		return errf(l->err, l->errlen, "client.reconnect: wait must be a whole number of seconds");
+		return errf(l->err, l->errlen,
+			    "client.reconnect: wait must be a whole number of seconds");
 	if (cJSON_IsString(host) && *host->valuestring &&
 	    (!cfg_host || strcasecmp(host->valuestring, cfg_host))) {
 		snprintf(text, sizeof(text), "client.reconnect to %.60s ignored: only %.40s is "
@@ -186,6 +195,7 @@ static int on_reconnect(struct stratum_line *l)
 	return 0;
 }
 
+/* client.show_message: a message event, to log. */
 static int on_show_message(struct stratum_line *l)
 {
 	const cJSON *text = cJSON_GetArrayItem(l->params, 0);
@@ -202,14 +212,16 @@ static bool wants_answer(const cJSON *id)
 	return id && !cJSON_IsNull(id);
 }
 
+/* client.get_version: answered with the agent string. */
 static int on_get_version(struct stratum_line *l)
 {
 	if (!wants_answer(l->id))
 		return 0;
-	return stratum_queue_response(l->s, l->id, cJSON_CreateString(l->s->cfg.agent), cJSON_CreateNull(),
-				      l->err, l->errlen);
+	return stratum_queue_response(l->s, l->id, cJSON_CreateString(l->s->cfg.agent),
+				      cJSON_CreateNull(), l->err, l->errlen);
 }
 
+/* mining.ping: answered "pong". */
 static int on_ping(struct stratum_line *l)
 {
 	if (!wants_answer(l->id))

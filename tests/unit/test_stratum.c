@@ -627,7 +627,7 @@ static void play_until(struct player *p, const char *label)
 		if (!*line || line[0] == '#')
 			continue;
 		if (line[1] != ' ' || !strchr("=<>!@", line[0]))
-			LINE_FAIL(p, "a line must start with \"= \", \"< \", \"> \", \"! \", \"@ \" or \"#\"");
+			LINE_FAIL(p, "a line must start with \"X \", X one of = < > ! @, or #");
 		if (line[0] != '!')
 			finish_events(p);
 		switch (line[0]) {
