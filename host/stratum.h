@@ -47,11 +47,15 @@
  *    ignored with a STRATUM_EV_MESSAGE saying so. STRATUM_EV_RECONNECT
  *    carries the port (0 = unchanged) and the wait in seconds. client.get_version
  *    and mining.ping are answered; client.show_message is an event.
- *  - Anything malformed (invalid JSON, wrong types, bad hex, a difficulty of
- *    0, NaN or below 0, an extranonce2_size of 0 or above 16, a response to
- *    no request) makes stratum_on_line() fail with a sentence naming it; the
- *    owner drops the connection and reconnects. Nothing here crashes or
- *    changes state on a message it refuses.
+ *  - Anything malformed (invalid JSON, a line that is not an object, wrong
+ *    types, bad hex, a difficulty of 0, NaN, infinite or below 0, an
+ *    extranonce2_size of 0 or above 16, a message with neither method nor
+ *    id) makes stratum_on_line() fail with a sentence naming it; the owner
+ *    drops the connection and reconnects. Nothing here crashes or changes
+ *    state on a message it refuses. A response whose id matches no pending
+ *    request is ignored (some pools answer twice); unknown methods are
+ *    ignored, and answered with a "Method not found" error when they carry
+ *    an id.
  */
 #ifndef PIPEMINER_STRATUM_H
 #define PIPEMINER_STRATUM_H
