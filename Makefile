@@ -70,7 +70,11 @@ $(BUILD)/tests/%.o: tests/unit/%.c | deps
 	@echo "  CC      $<"
 	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/testutil.o $(LIB_OBJ)
+# Test support (tests/unit/*.c not named test_*) is linked into every suite.
+TEST_SUPPORT := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,\
+	$(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c)))
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT) $(LIB_OBJ)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(TEST_LDLIBS)
 
@@ -78,18 +82,27 @@ test: pipeminer $(UNIT_BIN) fuzz-build
 	@tests/run.sh $(UNIT_BIN)
 
 # ---- fuzzing (clang libFuzzer; harnesses in tests/fuzz/) --------------------
+# The library is compiled once with the sanitizers; each harness links it.
 FUZZ_SECONDS ?= 300
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
-FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -Ihost -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined
-FUZZ_SRC := host/err.c host/hex.c host/notify.c host/share.c host/work.c host/sha256.c \
-	host/target.c $(filter host/cpu.c host/sha256_shani.c,$(LIB_SRC))
+FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -pthread -Ihost \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJ := $(LIB_SRC:host/%.c=$(BUILD)/fuzz/obj/%.o)
+$(BUILD)/fuzz/obj/sha256_shani.o $(BUILD)/fuzz/obj/sha256d_shani.o: FUZZ_CFLAGS += -msse4.1 -msha
+$(BUILD)/fuzz/obj/sha256d_shani_evex.o: FUZZ_CFLAGS += -msse4.1 -msha -mavx2 -mavx512f -mavx512vl
+$(BUILD)/fuzz/obj/sha256d_avx2.o: FUZZ_CFLAGS += -mavx2
+$(BUILD)/fuzz/obj/sha256d_avx512.o: FUZZ_CFLAGS += -mavx512f -mavx512vl
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) | deps
+$(BUILD)/fuzz/obj/%.o: host/%.c | deps
+	@mkdir -p $(@D)
+	@echo "  CC+SAN  $<"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | deps
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_CFLAGS) $(if $(filter x86_64,$(ARCH)),-msse4.1 -msha) $^ -o $@ -lcjson -lm
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 
 fuzz-build: $(FUZZ_BIN)
 

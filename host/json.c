@@ -12,6 +12,11 @@ void json_format_double(char out[32], double d)
 		snprintf(out, 32, "%s", d > 0 ? "1e999" : d < 0 ? "-1e999" : "null");
 		return;
 	}
+	/* Whole numbers as plain digits ("20", not "2e+01"). */
+	if (d == floor(d) && fabs(d) < 1e15) {
+		snprintf(out, 32, "%.0f", d);
+		return;
+	}
 	for (int prec = 1; prec <= 17; prec++) {
 		snprintf(out, 32, "%.*g", prec, d);
 		if (strtod(out, NULL) == d)

@@ -7,8 +7,9 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "options.h"
+#include "version.h"
 
-#define PIPEMINER_VERSION "0.1.0"
 
 static const struct {
 	const char *name;
@@ -26,8 +27,11 @@ static const struct {
 static void usage(FILE *f)
 {
 	fprintf(f, "pipeminer %s: an open FPGA mining appliance stack\nusage:\n", PIPEMINER_VERSION);
+	fprintf(f, "  pipeminer -o URL -u USER [-p PASS] [-o ...] [--device cpu] [options]   mine\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  pipeminer %s\n", commands[i].usage);
+	fputc('\n', f);
+	options_usage(f);
 }
 
 int main(int argc, char **argv)
@@ -47,6 +51,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 2, argv + 2);
+	/* Options first: the mining daemon (cgminer's command line). */
+	if (argv[1][0] == '-')
+		return cmd_mine(argc - 1, argv + 1);
 	fprintf(stderr, "pipeminer: unknown command \"%s\" (try pipeminer --help)\n", argv[1]);
 	return EXIT_USAGE;
 }
