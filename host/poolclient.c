@@ -213,7 +213,7 @@ static void vardiff(struct poolclient *c, double now)
 
 static const char *str_param(const cJSON *params, int i)
 {
-	const cJSON *it = cJSON_GetArrayItem(params, i);
+	const cJSON *it = cJSON_IsArray(params) ? cJSON_GetArrayItem(params, i) : NULL;
 
 	return cJSON_IsString(it) ? it->valuestring : NULL;
 }

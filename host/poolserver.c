@@ -340,9 +340,8 @@ static void new_block(struct poolserver *s, const uint8_t *prev, double now)
 		return;
 	}
 	hex_encode_reversed(hash, s->jobs.tpl.prevhash, 32);
-	pool_log("new block at height %llu: previous block %s, job %llu",
-		 (unsigned long long)s->jobs.tpl.height, hash,
-		 (unsigned long long)pooljobs_current(&s->jobs)->seq);
+	pool_log("new block at height %llu: previous block %s",
+		 (unsigned long long)s->jobs.tpl.height, hash);
 	s->next_block = now + s->cfg->block_interval;
 	s->next_notify = now + s->cfg->notify_interval;
 	broadcast(s, true);

@@ -132,7 +132,7 @@ static void seen_set_height(struct poolshare_seen *seen, uint64_t height)
 
 static const char *str_param(const cJSON *params, int i)
 {
-	const cJSON *it = cJSON_GetArrayItem(params, i);
+	const cJSON *it = cJSON_IsArray(params) ? cJSON_GetArrayItem(params, i) : NULL;
 
 	return cJSON_IsString(it) ? it->valuestring : NULL;
 }
