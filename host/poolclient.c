@@ -377,6 +377,7 @@ static void on_configure(struct poolclient *c, const cJSON *id, const cJSON *par
 {
 	const cJSON *exts = cJSON_GetArrayItem(params, 0), *opts = cJSON_GetArrayItem(params, 1), *e;
 	cJSON *res;
+	int n = 0;
 
 	(void)now;
 	if (!cJSON_IsArray(params) || !cJSON_IsArray(exts) || (opts && !cJSON_IsObject(opts))) {
@@ -388,9 +389,12 @@ static void on_configure(struct poolclient *c, const cJSON *id, const cJSON *par
 		c->out_failed = true;
 		return;
 	}
-	cJSON_ArrayForEach(e, exts)
+	cJSON_ArrayForEach(e, exts) {
+		if (++n > POOLCLIENT_MAX_EXTENSIONS)
+			break;                      /* the rest go unanswered */
 		if (cJSON_IsString(e))
 			configure_one(c, e->valuestring, opts, res);
+	}
 	reply(c, id, res);
 	if (c->difficulty < c->floor)
 		change_difficulty(c, c->floor, false);

@@ -15,7 +15,8 @@
  *   mining.configure [[ext...], {params}]   BIP 310: "version-rolling" (mask
  *       = pool mask & "version-rolling.mask", default ffffffff),
  *       "minimum-difficulty" (a floor for this client), "subscribe-extranonce",
- *       "info": true; other extensions false
+ *       "info": true; other extensions false (at most
+ *       POOLCLIENT_MAX_EXTENSIONS are answered)
  *   mining.extranonce.subscribe    true
  *   mining.suggest_difficulty [d]  true; the difficulty (and floor) for the
  *       next jobs; mining.set_difficulty and a fresh notify when subscribed
@@ -52,6 +53,7 @@
 #include "poolshare.h"
 
 #define POOLCLIENT_MAX_BAD 10              /* malformed lines before a drop */
+#define POOLCLIENT_MAX_EXTENSIONS 16       /* answered per mining.configure */
 #define POOLCLIENT_MIN_DIFF 1e-8
 #define POOLCLIENT_MAX_DIFF 4294967296.0   /* 2^32 */
 #define POOLCLIENT_VARDIFF_PERIOD 20.0     /* seconds */

@@ -170,10 +170,11 @@ static int conn_flush(struct poolconn *c, char *err, size_t errlen)
 /* Reads at most n bytes: > 0, 0 at EOF, POOLTLS_AGAIN, or -1 with err. */
 static ssize_t conn_recv(struct poolconn *c, char *buf, size_t n, char *err, size_t errlen)
 {
+	short ignored;   /* a TLS 1.2 server's reads only ever wait for input */
 	ssize_t got;
 
 	if (c->ssl)
-		return pooltls_read(c->ssl, buf, n, &c->want, err, errlen);
+		return pooltls_read(c->ssl, buf, n, &ignored, err, errlen);
 	got = recv(c->fd, buf, n, 0);
 	if (got >= 0)
 		return got;

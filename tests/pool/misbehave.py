@@ -90,6 +90,23 @@ def misbehave(tap, argv):
     tap.ok(closed_by_pool(flood), "10 malformed lines: that client is disconnected", "")
     still_served(tap, good, "a flood of bad lines")
 
+    deaf = raw(port)                    # asks and asks, never reads an answer
+    names = ['"x-%s"' % ("%02d" % i * 900) for i in range(16)]
+    line = ('{"id": 1, "method": "mining.configure", "params": [[%s], {}]}\n'
+            % ",".join(names)).encode()
+    deaf.settimeout(20)
+    sent = 0
+    try:
+        while sent < 40_000_000:
+            deaf.sendall(line)
+            sent += len(line)
+        dropped = False
+    except OSError:
+        dropped = True
+    tap.ok(dropped, f"a client that never reads is dropped (after {sent >> 20} MiB of requests)",
+           "")
+    still_served(tap, good, "a client that never reads")
+
     tap.ok(not closed_by_pool(hang, 0.2) and not closed_by_pool(half, 0.2),
            "the hanging and half-line clients are still connected", "")
     params, _, r = mine_accepted(good, tap)
