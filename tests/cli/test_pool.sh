@@ -7,12 +7,13 @@
 #
 # Pools (all on 127.0.0.1, port chosen by the kernel, read from the log):
 #   main     difficulty 0.0002, no vardiff, notify 1 s, --user worker --user alice
-#            basic session and every verdict, version rolling, 200 clients, misbehavers
+#            basic session and every verdict, version rolling, 1000 clients, misbehavers
 #   blocks   --nbits 207fffff (every share a block), a block every 2 s
 #   tls      --tls-cert/--tls-key
 #   faults   every --fault-* option
 #   vardiff  vardiff at 20 shares/min from difficulty 0.00005
-#   gbt      --template tests/pool/gbt_small.json, a block every 2 s (started last)
+#   gbt      --template tests/pool/gbt_small.json, a block every 2 s (started when used)
+#   limit    --max-clients 3
 set -u
 . "$(dirname "$0")/tap.sh"
 
@@ -144,7 +145,7 @@ py_bg faults faults faults "$(port faults)"
 # ---- the main pool
 py main basic "$(port main)"
 py main versionroll "$(port main)"
-py main many "$(port main)" 200
+py main many "$(port main)" 1000
 py main misbehave "$(port main)"
 out=$("$PIPEMINER" pool --listen "127.0.0.1:$(port main)" 2>&1 >/dev/null)
 tap "$([ $? -eq 1 ] && [ "$(grep -c . <<<"$out")" -eq 1 ]; echo $?)" \
@@ -178,6 +179,12 @@ stop_pool faults TERM
 py_wait idle
 log_has vardiff "log: vardiff changes" '^vardiff: client .* difficulty 5e-05 -> 0\.0002 '
 stop_pool vardiff TERM
+
+# ---- --max-clients
+start_pool limit --max-clients 3
+py limit limit "$(port limit)"
+log_has limit "log: refused past --max-clients" 'refused: 3 clients already'
+stop_pool limit TERM
 
 # ---- --run-for
 t0=$(date +%s.%N)

@@ -76,8 +76,8 @@ def difficulty_per_job(tap, c):
     pending, h = c.mine(old, below=0.01)
     r = c.request("mining.suggest_difficulty", [0.01])
     tap.ok(r.get("result") is True, "suggest_difficulty 0.01: true", r)
-    m = c.wait_method("mining.set_difficulty", 3)
-    n = c.wait_method("mining.notify", 3)
+    m = c.wait_method("mining.set_difficulty", 3, lambda m: m["params"] == [0.01])
+    n = c.wait_method("mining.notify", 3, lambda m: c.jobs[m["params"][0]].difficulty == 0.01)
     tap.ok(m is not None and m["params"] == [0.01] and n is not None and
            c.jobs[n["params"][0]].difficulty == 0.01,
            "suggest_difficulty: set_difficulty 0.01, then a fresh notify", [m, n])
@@ -89,8 +89,7 @@ def difficulty_per_job(tap, c):
     expect_error(tap, tap.count(c.submit(low)), 23, "Low difficulty share",
                  "share meeting 0.0002 on the job sent at 0.01: 23")
     c.request("mining.suggest_difficulty", [0.0002])
-    c.wait_method("mining.set_difficulty", 3)
-    c.wait_method("mining.notify", 3)
+    c.wait_method("mining.notify", 3, lambda m: c.jobs[m["params"][0]].difficulty == 0.0002)
 
 
 def not_subscribed(tap, port, sid):

@@ -2,6 +2,7 @@
 """N concurrent connections, all open at once, each subscribing, authorizing
 and getting a job. Usage: many.py PORT N"""
 import json
+import resource
 import selectors
 import socket
 import time
@@ -11,6 +12,9 @@ from poolkit import main_guard
 
 def many(tap, argv):
     port, n = int(argv[0]), int(argv[1])
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < n + 64:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 64), hard))
     sel = selectors.DefaultSelector()
     start = time.monotonic()
     socks = []
