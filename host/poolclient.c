@@ -218,21 +218,34 @@ static const char *str_param(const cJSON *params, int i)
 	return cJSON_IsString(it) ? it->valuestring : NULL;
 }
 
+/* [[["mining.set_difficulty", sid], ["mining.notify", sid]], extranonce1, size] */
+static cJSON *subscribe_result(const struct poolclient *c, const char *sid, const char *en1)
+{
+	const char *set_difficulty[] = {"mining.set_difficulty", sid}, *notify[] = {"mining.notify", sid};
+	cJSON *r = cJSON_CreateArray(), *subs = cJSON_CreateArray();
+
+	if (!r || !subs) {
+		cJSON_Delete(r);
+		cJSON_Delete(subs);
+		return NULL;
+	}
+	cJSON_AddItemToArray(subs, cJSON_CreateStringArray(set_difficulty, 2));
+	cJSON_AddItemToArray(subs, cJSON_CreateStringArray(notify, 2));
+	cJSON_AddItemToArray(r, subs);
+	cJSON_AddItemToArray(r, cJSON_CreateString(en1));
+	cJSON_AddItemToArray(r, cJSON_CreateNumber((double)c->share.extranonce2_len));
+	return r;
+}
+
 static void on_subscribe(struct poolclient *c, const cJSON *id, const cJSON *params, double now)
 {
 	const char *want = str_param(params, 1);
-	size_t en1_len = c->pool->cfg->extranonce1_len;
 	char sid[9], en1[2 * WORK_MAX_EXTRANONCE + 1];
 	bool resumed = false;
 	uint32_t v;
-	cJSON *r, *subs;
 
-	if (c->share.subscribed) {
-		reply_error(c, id, 20, "Already subscribed");
-		return;
-	}
-	if (params && !cJSON_IsArray(params)) {
-		reply_error(c, id, 20, "Invalid params");
+	if (c->share.subscribed || (params && !cJSON_IsArray(params))) {
+		reply_error(c, id, 20, c->share.subscribed ? "Already subscribed" : "Invalid params");
 		return;
 	}
 	if (want && !hex_to_u32be(want, &v, NULL, 0) &&
@@ -247,15 +260,8 @@ static void on_subscribe(struct poolclient *c, const cJSON *id, const cJSON *par
 	c->vardiff_start = now;
 	c->vardiff_shares = 0;
 	u32_to_hexbe(sid, c->session_id);
-	hex_encode(en1, c->extranonce1, en1_len);
-	r = cJSON_CreateArray();
-	subs = cJSON_CreateArray();
-	cJSON_AddItemToArray(subs, cJSON_CreateStringArray((const char *[]){"mining.set_difficulty", sid}, 2));
-	cJSON_AddItemToArray(subs, cJSON_CreateStringArray((const char *[]){"mining.notify", sid}, 2));
-	cJSON_AddItemToArray(r, subs);
-	cJSON_AddItemToArray(r, cJSON_CreateString(en1));
-	cJSON_AddItemToArray(r, cJSON_CreateNumber((double)c->share.extranonce2_len));
-	reply(c, id, r);
+	hex_encode(en1, c->extranonce1, c->pool->cfg->extranonce1_len);
+	reply(c, id, subscribe_result(c, sid, en1));
 	pool_log("client %s subscribed: session %s, extranonce1 %s%s", c->peer, sid, en1,
 		 resumed ? " (resumed)" : "");
 	notify_difficulty(c);

@@ -44,9 +44,10 @@ static int listen_on(struct poolserver *s, char *err, size_t errlen)
 
 	snprintf(port, sizeof(port), "%u", s->cfg->listen_port);
 	rc = getaddrinfo(s->cfg->listen_host, port, &hints, &res);
-	if (rc)
-		return errf(err, errlen, "cannot listen on %s:%s: %s", s->cfg->listen_host, port,
-			    gai_strerror(rc));
+	if (rc) {
+		errf(err, errlen, "--listen %s:%s: %s", s->cfg->listen_host, port, gai_strerror(rc));
+		return POOLSERVER_EINPUT;
+	}
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0)

@@ -70,8 +70,9 @@ struct poolserver {
 /*
  * Builds the first job (cfg.gbt or synthetic), loads TLS and starts
  * listening. Returns 0; POOLSERVER_EINPUT with err naming the option when a
- * file given on the command line is unusable (--tls-cert, --tls-key,
- * --template contents); -1 with err for other failures (cannot listen).
+ * value given on the command line is unusable (--tls-cert, --tls-key,
+ * --template contents, a --listen host that does not resolve); -1 with err
+ * for other failures (the address is in use, say).
  * Call poolserver_release in every case.
  */
 int poolserver_init(struct poolserver *s, const struct pool_config *cfg, char *err,

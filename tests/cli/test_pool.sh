@@ -209,6 +209,7 @@ expect_usage "--difficulty abc" "--difficulty" $P --difficulty abc
 expect_usage "--difficulty above 2^32" "--difficulty" $P --difficulty 1e10
 expect_usage "--listen without a port" "--listen" $P --listen 127.0.0.1
 expect_usage "--listen port 70000" "--listen" $P --listen 127.0.0.1:70000
+expect_usage "--listen host that does not resolve" "--listen" $P --listen no-such-host.invalid:3333
 expect_usage "--extranonce1-size 17" "--extranonce1-size" $P --extranonce1-size 17
 expect_usage "--extranonce2-size 0" "--extranonce2-size" $P --extranonce2-size 0
 expect_usage "--version-mask zz" "--version-mask" $P --version-mask zz
