@@ -11,5 +11,6 @@ int cmd_share(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_mine(int argc, char **argv);
+int cmd_pool(int argc, char **argv);
 
 #endif

@@ -22,6 +22,12 @@ static const struct {
 			   "       [--device cpu] [--threads T] [--path P] [--json]"},
 	{"bench", cmd_bench, "bench [--device cpu] [--seconds S] [--threads T] [--path P] [--json]\n"
 			     "       bench --workgen [--seconds S] [--json]"},
+	{"pool", cmd_pool, "pool [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--difficulty D]\n"
+			   "       [--vardiff-rate SHARES_PER_MIN | --no-vardiff] [--notify-interval S]\n"
+			   "       [--block-interval S] [--user NAME]... [--extranonce1-size N]\n"
+			   "       [--extranonce2-size N] [--version-mask HEX] [--nbits HEX] [--branches N]\n"
+			   "       [--template gbt.json] [--max-clients N] [--run-for S]\n"
+			   "       [--fault-{drop,malformed,silent,reconnect,set-extranonce}-after S]"},
 };
 
 static void usage(FILE *f)
