@@ -54,9 +54,15 @@ int main(int argc, char **argv)
 		printf("pipeminer %s\n", PIPEMINER_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 2, argv + 2);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+			printf("usage: pipeminer %s\n", commands[i].usage);
+			return EXIT_OK;
+		}
+		return commands[i].run(argc - 2, argv + 2);
+	}
 	/* Options first: the mining daemon (cgminer's command line). */
 	if (argv[1][0] == '-')
 		return cmd_mine(argc - 1, argv + 1);
