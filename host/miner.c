@@ -93,11 +93,11 @@ static void status_line(struct miner *m)
 	stats_format_rate(r60, stats_rate(&m->stats, STATS_1M));
 	stats_format_rate(r300, stats_rate(&m->stats, STATS_5M));
 	if (p)
-		log_info("%s (5s) %s (1m) %s (5m) | A:%llu R:%llu S:%llu HW:%llu | pool %u %s:%u diff %g",
-			 r5, r60, r300, (unsigned long long)m->stats.accepted,
+		log_info("%s (5s) %s (1m) %s (5m) | A:%llu R:%llu S:%llu HW:%llu | best %.3g | "
+			 "pool %u %s:%u diff %g", r5, r60, r300, (unsigned long long)m->stats.accepted,
 			 (unsigned long long)m->stats.rejected, (unsigned long long)m->stats.stale,
-			 (unsigned long long)m->stats.hw_errors, p->index, p->url.host,
-			 p->url.port, j ? j->difficulty : 0);
+			 (unsigned long long)m->stats.hw_errors, m->stats.best_share, p->index,
+			 p->url.host, p->url.port, j ? j->difficulty : 0);
 	else
 		log_info("%s (5s) | A:%llu R:%llu S:%llu HW:%llu | no pool", r5,
 			 (unsigned long long)m->stats.accepted,

@@ -71,7 +71,7 @@ check "plain: shares accepted" test "$(field "$tmp/m_basic.out" accepted)" -gt 0
 check "plain: none rejected, no hardware errors" test "$(field "$tmp/m_basic.out" rejected)" -eq 0 -a "$(field "$tmp/m_basic.out" hw_errors)" -eq 0
 check "plain: every share found is accounted for" accounted m_basic
 check "plain: version rolling negotiated" grep -q 'version rolling mask 1fffe000' "$tmp/m_basic.log"
-check "plain: status line with hash rate and A/R/S/HW" grep -qE '[0-9.]+ [kMG]?H/s \(5s\).*A:[0-9]+ R:0 S:[0-9]+ HW:0' "$tmp/m_basic.log"
+check "plain: status line with hash rate, A/R/S/HW and best share" grep -qE '[0-9.]+ [kMG]?H/s \(5s\).*A:[0-9]+ R:0 S:[0-9]+ HW:0 \| best [0-9.e+-]+ \|' "$tmp/m_basic.log"
 kill -INT "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
 check "plain: the pool counted as many accepted shares as the daemon" \
 	test "$(field "$tmp/basic.out" accepted)" -eq "$(field "$tmp/m_basic.out" accepted)"
@@ -117,6 +117,16 @@ check "failback: shares accepted by the restarted first pool" grep -q 'share acc
 check "failover: nothing rejected, every share accounted for" \
 	bash -c "test \$(sed -n 's/.*rejected=\([0-9]*\).*/\1/p' '$tmp/m_fail.out') -eq 0" 
 check "failover: every share found is accounted for" accounted m_fail
+
+# ---- a pool that refuses the worker: fail over
+PA=$(free_port)
+PB=$(free_port)
+start_pool refuse "$PA" --difficulty 0.002 --no-vardiff --user bob --run-for 30
+start_pool accept "$PB" --difficulty 0.002 --no-vardiff --run-for 30
+mine m_refuse -o stratum+tcp://127.0.0.1:"$PA" -u alice -o stratum+tcp://127.0.0.1:"$PB" -u alice --run-for 4
+check "refused worker: the daemon says so and fails over" \
+	bash -c "grep -q 'refused the worker' '$tmp/m_refuse.log' && grep -q 'mining for pool 1' '$tmp/m_refuse.log'"
+check "refused worker: shares accepted by the other pool" test "$(field "$tmp/m_refuse.out" accepted)" -gt 0
 
 # ---- a reconnect storm: the pool drops every connection after 1 s
 P=$(free_port)
