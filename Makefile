@@ -4,10 +4,12 @@
 #   make deps       install the Debian packages the project needs (idempotent)
 #   make test       build and run every test; last line "N passed, N failed"
 #   make bench      print the benchmarks (hash rate vs. an OpenSSL yardstick, work generation)
+#   make lint       verilator --lint-only -Wall on every RTL configuration in use
+#   make wave TEST=MODEL   rerun one Verilator bench with an FST waveform
 #   make fuzz       run the parser fuzzers for FUZZ_SECONDS each (default 300)
 #   make clean      remove build output
 .DELETE_ON_ERROR:
-.PHONY: all deps test bench fuzz fuzz-build demo clean
+.PHONY: all deps test bench fuzz fuzz-build demo clean lint wave
 # Object files are kept between runs (make would delete test objects as intermediates).
 .SECONDARY:
 # Two cores is what the project's machines have; builds use both.
@@ -78,8 +80,8 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT) $(LIB_OBJ)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(TEST_LDLIBS)
 
-test: pipeminer $(UNIT_BIN) fuzz-build
-	@tests/run.sh $(UNIT_BIN)
+test: pipeminer $(UNIT_BIN) fuzz-build lint $(SIM_BENCHES)
+	@tests/run.sh $(UNIT_BIN) $(SIM_BENCHES)
 
 # ---- fuzzing (clang libFuzzer; harnesses in tests/fuzz/) --------------------
 # The library is compiled once with the sanitizers; each harness links it.
@@ -113,6 +115,53 @@ fuzz: $(FUZZ_BIN)
 		$(BUILD)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			$(BUILD)/fuzz/corpus-$$f tests/fuzz/corpus/$$f || exit 1; \
 	done
+
+# ---- RTL: lint and Verilator benches (docs/rtl.md) --------------------------
+# Benches are declared in sim/*.mk with $(call vbench,MODEL,SOURCE,TOP,PARAMS):
+# the model build/sim/MODEL/MODEL is sim/SOURCE's bench around rtl/'s TOP
+# built with PARAMS (-GNAME=value ...), once per parameter set. Each bench
+# also lints its configuration; $(call vlint,NAME,TOP,PARAMS) adds one more.
+RTL_SRC := $(sort $(wildcard rtl/*.v))
+VERILATOR_FLAGS := -Wall -Irtl --x-assign fast --x-initial fast
+SIM_BENCHES :=
+LINT_TARGETS :=
+
+define vlint
+lint-$(1): $(RTL_SRC) rtl/lint.vlt | deps
+	@echo "  LINT    $(1)"
+	$(Q)verilator --lint-only $(VERILATOR_FLAGS) --top-module $(2) $(3) rtl/lint.vlt $(RTL_SRC)
+LINT_TARGETS += lint-$(1)
+.PHONY: lint-$(1)
+endef
+
+define vbench_build
+$(BUILD)/sim/$(1)/$(1): $(RTL_SRC) sim/$(2) sim/tb_common.h $(LIB_OBJ) | deps
+	@mkdir -p $(BUILD)/sim
+	@echo "  VERILATE $(1)$(5)"
+	$(Q)verilator --cc --exe --build -j 2 -O3 $(VERILATOR_FLAGS) $(4) --top-module $(3) \
+		--Mdir $(BUILD)/sim/$(1) -o $(1) rtl/lint.vlt $(RTL_SRC) $(CURDIR)/sim/$(2) \
+		-CFLAGS "-O2 -I$(CURDIR)/host -I$(CURDIR)/sim" \
+		-LDFLAGS "$(abspath $(LIB_OBJ)) $(LDLIBS)" >$(BUILD)/sim/$(1).log 2>&1 \
+		|| { tail -40 $(BUILD)/sim/$(1).log; exit 1; }
+endef
+
+define vbench
+$(call vbench_build,$(1),$(2),$(3),$(4))
+$(call vbench_build,wave-$(1),$(2),$(3),$(4) --trace-fst, (traced))
+$(call vlint,$(1),$(3),$(4))
+SIM_BENCHES += $(BUILD)/sim/$(1)/$(1)
+endef
+
+-include sim/*.mk
+
+lint: $(LINT_TARGETS)
+
+# make wave TEST=MODEL: the bench again with tracing, waveform in build/sim/MODEL.fst
+wave: | deps
+	@test -n "$(TEST)" || { echo "usage: make wave TEST=MODEL (one of: $(notdir $(SIM_BENCHES)))"; exit 2; }
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/sim/wave-$(TEST)/wave-$(TEST)
+	PM_WAVE=$(BUILD)/sim/$(TEST).fst $(BUILD)/sim/wave-$(TEST)/wave-$(TEST)
+	@echo "waveform: $(BUILD)/sim/$(TEST).fst (gtkwave $(BUILD)/sim/$(TEST).fst)"
 
 # ---- benchmarks -------------------------------------------------------------
 bench: pipeminer
