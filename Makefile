@@ -135,7 +135,7 @@ LINT_TARGETS += lint-$(1)
 endef
 
 define vbench_build
-$(BUILD)/sim/$(1)/$(1): $(RTL_SRC) sim/$(2) sim/tb_common.h $(LIB_OBJ) | deps
+$(BUILD)/sim/$(1)/$(1): $(RTL_SRC) sim/$(2) $(wildcard sim/*.h) $(LIB_OBJ) | deps
 	@mkdir -p $(BUILD)/sim
 	@echo "  VERILATE $(1)$(5)"
 	$(Q)verilator --cc --exe --build -j 2 -O3 $(VERILATOR_FLAGS) $(4) --top-module $(3) \

@@ -10,46 +10,13 @@
 #include <vector>
 
 #include "Vpm_link.h"
-#include "tb_common.h"
+#include "tb_uart.h"
 
 static const int BAUD_DIV = 4;   // the model is built with -GBAUD_DIV=4
 
-static uint16_t crc16(const std::vector<uint8_t> &b, size_t from, size_t to)
-{
-	uint16_t crc = 0xffff;
-
-	for (size_t i = from; i < to; i++) {
-		crc ^= (uint16_t)(b[i] << 8);
-		for (int k = 0; k < 8; k++)
-			crc = (crc & 0x8000) ? (uint16_t)((crc << 1) ^ 0x1021) : (uint16_t)(crc << 1);
-	}
-	return crc;
-}
-
-static std::vector<uint8_t> frame(uint8_t type, const std::vector<uint8_t> &payload)
-{
-	std::vector<uint8_t> f = {0xa5, type, (uint8_t)payload.size()};
-
-	f.insert(f.end(), payload.begin(), payload.end());
-	uint16_t crc = crc16(f, 1, f.size());
-	f.push_back((uint8_t)(crc >> 8));
-	f.push_back((uint8_t)crc);
-	return f;
-}
-
-struct rx_frame {
-	uint8_t type;
-	std::vector<uint8_t> payload;
-};
-
 struct bench {
 	sim<Vpm_link> s;
-	// host -> board: bits to put on i_rx, one per cycle
-	std::deque<uint8_t> line;
-	// board -> host: UART decoding of o_tx
-	int rx_count = -1, rx_bit = 0;
-	uint8_t rx_byte = 0;
-	std::vector<uint8_t> rx_bytes;
+	uart_host u{BAUD_DIV};
 	// the core's side
 	std::deque<std::pair<uint8_t, uint32_t>> results;
 	unsigned loads = 0, aborts = 0;
@@ -63,34 +30,13 @@ struct bench {
 		s.top->i_rst = 0;
 	}
 
-	// Queues bytes on the line; stop_bit = false makes a framing error.
-	void send(const std::vector<uint8_t> &bytes, bool stop_bit = true)
-	{
-		for (uint8_t b : bytes) {
-			for (int i = 0; i < BAUD_DIV; i++)
-				line.push_back(0);
-			for (int k = 0; k < 8; k++)
-				for (int i = 0; i < BAUD_DIV; i++)
-					line.push_back((b >> k) & 1);
-			for (int i = 0; i < BAUD_DIV * 2; i++)
-				line.push_back(stop_bit ? 1 : 0);
-			if (!stop_bit)
-				for (int i = 0; i < BAUD_DIV * 2; i++)
-					line.push_back(1);
-		}
-	}
-
-	void idle(unsigned bytes)
-	{
-		for (unsigned i = 0; i < bytes * 10 * BAUD_DIV; i++)
-			line.push_back(1);
-	}
+	void send(const std::vector<uint8_t> &bytes, bool stop_bit = true) { u.send(bytes, stop_bit); }
+	void idle(unsigned bytes) { u.idle(bytes); }
+	std::vector<rx_frame> frames(tap &t) { return u.frames(t); }
 
 	void step()
 	{
-		s.top->i_rx = line.empty() ? 1 : line.front();
-		if (!line.empty())
-			line.pop_front();
+		s.top->i_rx = u.tx_bit();
 		// The core's result FIFO: first word falls through; popped on ready.
 		s.top->i_result_valid = !results.empty();
 		if (!results.empty()) {
@@ -103,34 +49,7 @@ struct bench {
 		loads += s.top->o_load;
 		aborts += s.top->o_abort;
 		s.top->i_done_pulse = 0;
-		// Decode o_tx: sample each bit in its middle.
-		if (rx_count < 0) {
-			if (!s.top->o_tx) {
-				rx_count = BAUD_DIV / 2;
-				rx_bit = -1;
-			}
-		} else if (--rx_count == 0) {
-			bool bit = s.top->o_tx;
-
-			if (rx_bit < 0) {
-				rx_bit = 0;
-				rx_byte = 0;
-			} else if (rx_bit < 8) {
-				rx_byte |= (uint8_t)(bit << rx_bit);
-				rx_bit++;
-			} else {
-				rx_bytes.push_back(rx_byte);
-				rx_count = -1;
-				return;
-			}
-			rx_count = BAUD_DIV;
-		}
-	}
-
-	void run(unsigned cycles)
-	{
-		for (unsigned i = 0; i < cycles; i++)
-			step();
+		u.rx_sample(s.top->o_tx);
 	}
 
 	// Runs until the line is sent and the board has been quiet a while.
@@ -139,54 +58,14 @@ struct bench {
 		unsigned quiet = 0;
 
 		while (quiet < 40 * BAUD_DIV * 10) {
-			size_t before = rx_bytes.size();
+			size_t before = u.rx_bytes.size();
 
 			step();
-			quiet = line.empty() && rx_count < 0 && rx_bytes.size() == before &&
+			quiet = u.line.empty() && !u.receiving() && u.rx_bytes.size() == before &&
 				results.empty() ? quiet + 1 : 0;
 		}
 	}
-
-	// Frames received so far (and forgets them); fails on a bad one.
-	std::vector<rx_frame> frames(tap &t)
-	{
-		std::vector<rx_frame> out;
-		size_t i = 0;
-
-		while (i < rx_bytes.size()) {
-			if (rx_bytes[i] != 0xa5 || i + 5 > rx_bytes.size()) {
-				t.check(false, "board sent a stray byte 0x%02x", rx_bytes[i]);
-				i++;
-				continue;
-			}
-			size_t len = rx_bytes[i + 2], end = i + 3 + len + 2;
-
-			if (end > rx_bytes.size()) {
-				t.check(false, "board sent a truncated frame");
-				break;
-			}
-			uint16_t crc = crc16(rx_bytes, i + 1, i + 3 + len);
-
-			if ((uint16_t)(rx_bytes[end - 2] << 8 | rx_bytes[end - 1]) != crc)
-				t.check(false, "board frame CRC wrong");
-			out.push_back({rx_bytes[i + 1], std::vector<uint8_t>(rx_bytes.begin() + (long)i + 3,
-									  rx_bytes.begin() + (long)(i + 3 + len))});
-			i = end;
-		}
-		rx_bytes.clear();
-		return out;
-	}
 };
-
-static uint32_t be32(const std::vector<uint8_t> &p, size_t at)
-{
-	return (uint32_t)p[at] << 24 | (uint32_t)p[at + 1] << 16 | (uint32_t)p[at + 2] << 8 | p[at + 3];
-}
-
-static uint64_t be48(const std::vector<uint8_t> &p, size_t at)
-{
-	return (uint64_t)be32(p, at) << 16 | (uint64_t)p[at + 4] << 8 | p[at + 5];
-}
 
 // A STATUS frame's fields.
 struct status {
