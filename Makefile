@@ -33,18 +33,23 @@ LDLIBS := -lcjson -lmbedtls -lmbedx509 -lmbedcrypto -lm -pthread
 # The x86 hashing paths; each file is compiled for its instruction set and
 # only called when CPUID says the CPU has it (host/sha256d.c, host/cpu.c).
 X86_SRC := host/cpu.c host/sha256_shani.c host/sha256d_shani.c host/sha256d_shani_evex.c \
-	host/sha256d_avx2.c host/sha256d_avx512.c
+	host/sha256d_shani_x86.c host/sha256d_avx2.c host/sha256d_avx512.c
 $(BUILD)/host/sha256_shani.o: CFLAGS += -msse4.1 -msha
 $(BUILD)/host/sha256d_shani.o: CFLAGS += -msse4.1 -msha
 $(BUILD)/host/sha256d_shani_evex.o: CFLAGS += -msse4.1 -msha -mavx2 -mavx512f -mavx512vl
 $(BUILD)/host/sha256d_avx2.o: CFLAGS += -mavx2
 $(BUILD)/host/sha256d_avx512.o: CFLAGS += -mavx512f -mavx512vl
 
+# Hand-written assembly, x86-64 only (System V ABI): the SHA-NI hot loop.
+X86_ASM := host/sha256d_shani_x86_asm.S
+
 LIB_SRC := $(filter-out host/main.c, $(wildcard host/*.c))
+ASM_SRC := $(X86_ASM)
 ifneq ($(ARCH),x86_64)
 LIB_SRC := $(filter-out $(X86_SRC), $(LIB_SRC))
+ASM_SRC :=
 endif
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(ASM_SRC:%.S=$(BUILD)/%.o)
 
 all: pipeminer
 
@@ -55,6 +60,11 @@ deps:
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.S | deps
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 pipeminer: $(BUILD)/host/main.o $(LIB_OBJ)
@@ -90,7 +100,7 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_CFLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -pthread -Ihost \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_OBJ := $(LIB_SRC:host/%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_OBJ := $(LIB_SRC:host/%.c=$(BUILD)/fuzz/obj/%.o) $(ASM_SRC:host/%.S=$(BUILD)/fuzz/obj/%.o)
 $(BUILD)/fuzz/obj/sha256_shani.o $(BUILD)/fuzz/obj/sha256d_shani.o: FUZZ_CFLAGS += -msse4.1 -msha
 $(BUILD)/fuzz/obj/sha256d_shani_evex.o: FUZZ_CFLAGS += -msse4.1 -msha -mavx2 -mavx512f -mavx512vl
 $(BUILD)/fuzz/obj/sha256d_avx2.o: FUZZ_CFLAGS += -mavx2
@@ -100,6 +110,11 @@ $(BUILD)/fuzz/obj/%.o: host/%.c | deps
 	@mkdir -p $(@D)
 	@echo "  CC+SAN  $<"
 	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/obj/%.o: host/%.S | deps
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)clang -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | deps
 	@mkdir -p $(@D)

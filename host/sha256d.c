@@ -90,6 +90,7 @@ uint32_t sha256d_job_h7(const struct sha256d_job *job, uint32_t nonce)
 
 extern const struct sha256d_kernel sha256d_kernel_portable;
 #if PIPEMINER_X86
+extern const struct sha256d_kernel sha256d_kernel_shani_x86;
 extern const struct sha256d_kernel sha256d_kernel_shani;
 extern const struct sha256d_kernel sha256d_kernel_shani_evex;
 extern const struct sha256d_kernel sha256d_kernel_avx2;
@@ -99,6 +100,7 @@ extern const struct sha256d_kernel sha256d_kernel_avx512;
 const struct sha256d_kernel *const sha256d_kernels[] = {
 #if PIPEMINER_X86
 	&sha256d_kernel_avx512,
+	&sha256d_kernel_shani_x86,
 	&sha256d_kernel_shani_evex,
 	&sha256d_kernel_shani,
 	&sha256d_kernel_avx2,

@@ -18,6 +18,9 @@
  * about 100 clocks per nonce. Things that did not help: more lanes (spills),
  * pipelining the second hash of one group with the first of the next (the
  * MSG pipe stays the limit), and K+W tables in memory (store forwarding).
+ * On x86-64 CPUs with AVX2 the kernel used is sha256d_shani_x86.c, whose
+ * hand-scheduled assembly runs this arithmetic about 7% faster; these C
+ * builds remain for SHA CPUs without AVX2 and as the readable reference.
  */
 #include "sha256d.h"
 #include "sha256_round.h"
