@@ -1,0 +1,48 @@
+/*
+ * transport: the byte pipe between the host and one board's UART: the
+ * simulated board's pins (transport_sim.c), a serial port
+ * (transport_serial.c) or an FTDI channel through libftdi1
+ * (transport_ftdi.c, to come). The board driver (device_board.c) speaks the link
+ * protocol (link.h) over it. One board's thread alone uses its transport.
+ *
+ * Errors: read and write fail (-1, err) when the device failed or vanished
+ * (unplugged, closed, USB error); the driver then backs off and calls
+ * reopen until it succeeds, so an unplugged board comes back when it is
+ * plugged in again, without a busy loop.
+ */
+#ifndef PIPEMINER_TRANSPORT_H
+#define PIPEMINER_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct transport;
+
+struct transport_ops {
+	/* Sends all n bytes (waits as needed, at most a second). 0 or -1 + err. */
+	int (*write)(struct transport *t, const uint8_t *p, size_t n, char *err, size_t errlen);
+	/*
+	 * Reads what arrives within timeout_ms (returning as soon as some
+	 * bytes did): the count, 0 when none came, -1 + err when the device
+	 * failed.
+	 */
+	int (*read)(struct transport *t, uint8_t *p, size_t cap, int timeout_ms, char *err,
+		    size_t errlen);
+	/* Closes and opens the device again (after a failure). 0 or -1 + err. */
+	int (*reopen)(struct transport *t, char *err, size_t errlen);
+	void (*close)(struct transport *t);
+};
+
+struct transport {
+	const struct transport_ops *ops;
+	char desc[160];        /* "serial /dev/ttyUSB1 @ 3000000 baud" */
+	unsigned baud;
+	void *priv;
+};
+
+/* A serial port: "PATH[@BAUD]" (default 115200). 0, or -1 + err. */
+int transport_serial_open(struct transport *t, const char *spec, char *err, size_t errlen);
+
+#endif
