@@ -8,7 +8,9 @@
 // copy). The core is held off (abort) while r_work changes and loaded when
 // it is complete. Every command is answered: IDENTIFY with IDENTITY, the
 // others with STATUS, whose fields are captured when its frame starts so
-// they are consistent.
+// they are consistent; the STATUS answering WORK or ABORT is captured a
+// cycle after the core took the load or abort, so it shows the new unit's
+// tag, or busy clear.
 //
 // What goes out, in priority order, one frame at a time: the answer to a
 // command (the host waits for it), then NONCE frames from the core's result
@@ -58,7 +60,7 @@ module pm_link #(
 				      ({24'd0, ENGINES} << 16) / {16'd0, CYCLES};
 	localparam [7:0] T_IDENTITY = 8'h81, T_NONCE = 8'h82, T_STATUS = 8'h83, T_DONE = 8'h84;
 	localparam [7:0] WORK_LEN = 8'd86;
-	localparam [1:0] C_IDLE = 2'd0, C_COPY = 2'd1, C_LOAD = 2'd2;
+	localparam [1:0] C_IDLE = 2'd0, C_COPY = 2'd1, C_LOAD = 2'd2, C_SETTLE = 2'd3;
 	localparam [1:0] K_REPLY = 2'd0, K_NONCE = 2'd1, K_DONE = 2'd2;
 
 	// ---- receive ----------------------------------------------------------
@@ -132,11 +134,14 @@ module pm_link #(
 			C_IDLE:
 				if (frame) begin
 					r_reply_identity <= frame_type == 8'h01;
-					r_reply <= frame_type != 8'h02;   // WORK answers after loading
+					// WORK and ABORT answer once the core has acted
+					r_reply <= frame_type == 8'h01 || frame_type == 8'h04;
 					if (frame_type == 8'h02 || frame_type == 8'h03) begin
 						o_abort <= 1'b1;          // nothing hashes while r_work changes
 						r_unit_done <= 1'b0;
 					end
+					if (frame_type == 8'h03)
+						r_cmd <= C_SETTLE;
 					if (frame_type == 8'h02) begin
 						r_raddr <= 7'd0;
 						r_copied <= 8'd0;
@@ -155,9 +160,12 @@ module pm_link #(
 						r_cmd <= C_LOAD;
 				end
 			end
-			default: begin   // C_LOAD: r_work is complete
+			C_LOAD: begin    // r_work is complete
 				o_load <= 1'b1;
-				r_reply <= 1'b1;
+				r_cmd <= C_SETTLE;
+			end
+			default: begin   // C_SETTLE: the core took the load or abort on
+				r_reply <= 1'b1;   // the last edge; STATUS shows its new state
 				r_cmd <= C_IDLE;
 			end
 			endcase
