@@ -1,0 +1,16 @@
+# The hashing core's benches (docs/rtl.md). See the Makefile's RTL section.
+# Parameter values are sized constants (8\'d4), the quote escaped for the
+# shell; -CFLAGS tells a bench which engine it drives.
+CORE_HDRS := $(wildcard rtl/*.vh) sim/tb_work.h
+
+# $(call corebench,MODEL,SOURCE,TOP,PARAMS): a vbench that also depends on
+# the RTL headers and the shared bench header.
+define corebench
+$(call vbench,$(1),$(2),$(3),$(4))
+$(BUILD)/sim/$(1)/$(1) $(BUILD)/sim/wave-$(1)/wave-$(1): $(CORE_HDRS)
+endef
+
+# one model per engine shape
+$(eval $(call corebench,engine_rolled,tb_engine.cpp,pm_engine_rolled,-CFLAGS -DTB_KIND=0))
+$(foreach s,2 4 8 16 32 64,$(eval $(call corebench,engine_s$(s),tb_engine.cpp,pm_engine_unrolled,-GSTAGES=8\'d$(s) -CFLAGS -DTB_KIND=1 -CFLAGS -DTB_STAGES=$(s))))
+$(eval $(call corebench,engine_full,tb_engine.cpp,pm_engine_full,-CFLAGS -DTB_KIND=2))
