@@ -10,6 +10,10 @@ $(call vbench,$(1),$(2),$(3),$(4))
 $(BUILD)/sim/$(1)/$(1) $(BUILD)/sim/wave-$(1)/wave-$(1): $(CORE_HDRS)
 endef
 
+# the primitives
+$(eval $(call corebench,round,tb_round.cpp,pm_sha256_round,-CFLAGS -DTB_WEXP=0))
+$(eval $(call corebench,wexp,tb_round.cpp,pm_sha256_wexp,-CFLAGS -DTB_WEXP=1))
+
 # one model per engine shape
 $(eval $(call corebench,engine_rolled,tb_engine.cpp,pm_engine_rolled,-CFLAGS -DTB_KIND=0))
 $(foreach s,2 4 8 16 32 64,$(eval $(call corebench,engine_s$(s),tb_engine.cpp,pm_engine_unrolled,-GSTAGES=8\'d$(s) -CFLAGS -DTB_KIND=1 -CFLAGS -DTB_STAGES=$(s))))
