@@ -15,17 +15,9 @@ module pm_delay #(
 	input  wire [WIDTH-1:0] i_data,
 	output reg  [WIDTH-1:0] o_data
 );
-	function integer clog2;
-		input integer n;
-		integer v;
-		begin
-			clog2 = 0;
-			for (v = n - 1; v > 0; v = v >> 1)
-				clog2 = clog2 + 1;
-		end
-	endfunction
+	`include "pm_util.vh"
 
-	localparam integer AW = clog2({16'd0, DELAY} + 32'd1);
+	localparam integer AW = pm_clog2({16'd0, DELAY} + 32'd1);
 	localparam [AW-1:0] OFFSET = DELAY[AW-1:0];
 
 	reg [WIDTH-1:0] r_mem [0:(1 << AW) - 1];

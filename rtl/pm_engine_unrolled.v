@@ -46,16 +46,7 @@ module pm_engine_unrolled #(
 );
 	`include "pm_sha256_fn.vh"
 	`include "pm_engine_shape.vh"
-
-	function integer clog2;
-		input integer n;
-		integer v;
-		begin
-			clog2 = 0;
-			for (v = n - 1; v > 0; v = v >> 1)
-				clog2 = clog2 + 1;
-		end
-	endfunction
+	`include "pm_util.vh"
 
 	localparam [15:0] LATENCY = pm_latency(2'd1, STAGES);
 	localparam [15:0] CYCLES = pm_cycles(2'd1, STAGES);
@@ -63,7 +54,7 @@ module pm_engine_unrolled #(
 	localparam integer S = {24'd0, STAGES};
 	localparam integer P1 = {16'd0, pm_p1(STAGES)};    // passes per hash
 	localparam integer R1 = 64 - S * P1;               // hash 1's first round
-	localparam integer QW = clog2(2 * P1);             // pass counter width
+	localparam integer QW = pm_clog2(2 * P1);             // pass counter width
 	localparam integer S60 = 60 % S;                   // the stage of round 60
 	localparam [31:0] Q_H1END_W = P1 - 1;
 	localparam [31:0] Q_LAST_W = 2 * P1 - 1;
