@@ -57,136 +57,6 @@ module pm_engine_full (
 	localparam integer NSL = 24;        // slots per boundary
 	localparam integer C_DEAD = 0, C_REG = 1, C_CONST = 2, C_WORK = 3;
 
-	// ---- the slot classes (constant functions of boundary b, slot sl) -------
-	// Boundary b is the input of round b + 3 of hash 1 (b <= 61; b = 61 is
-	// "after round 63") or of round b - 61 of hash 2 (b >= 62).
-	function integer b_round;
-		input integer b;
-		begin
-			b_round = b <= 61 ? b + 3 : b - 61;
-		end
-	endfunction
-
-	function integer b_hash2;
-		input integer b;
-		begin
-			b_hash2 = b >= 62 ? 1 : 0;
-		end
-	endfunction
-
-	// The message word in W slot j at boundary b: the live words lie in
-	// [max(0, r - 14), max(r + 1, 15)], 16 values at most.
-	function integer w_index;
-		input integer b, j;
-		integer r, lo;
-		begin
-			r = b_round(b);
-			lo = r > 14 ? r - 14 : 0;
-			w_index = lo + (j - lo + 64) % 16;
-		end
-	endfunction
-
-	// The last round that reads W[m]: for p at round m - 1, and as W[j-2],
-	// W[j-7], W[j-15], W[j-16] of the W[j] computed at round j - 2.
-	function integer w_last;
-		input integer hash2, m;
-		integer jmax;
-		begin
-			jmax = hash2 != 0 ? 60 : 63;
-			w_last = -1;
-			if (m <= jmax)
-				w_last = m - 1;
-			if (m + 2 >= 16 && m + 2 <= jmax && m > w_last)
-				w_last = m;
-			if (m + 7 >= 16 && m + 7 <= jmax && m + 5 > w_last)
-				w_last = m + 5;
-			if (m + 15 >= 16 && m + 15 <= jmax && m + 13 > w_last)
-				w_last = m + 13;
-			if (m + 16 <= jmax && m + 14 > w_last)
-				w_last = m + 14;
-		end
-	endfunction
-
-	// the index m of a or e in slot sl (a_m, e_m: new a, e of round m)
-	function integer s_round;
-		input integer b, sl;
-		begin
-			s_round = b_round(b) - 1 - (sl < 4 ? sl : sl - 4);
-		end
-	endfunction
-
-	function integer cls;
-		input integer b, sl;
-		integer h2, r, m;
-		begin
-			h2 = b_hash2(b);
-			r = b_round(b);
-			if (sl < 7) begin
-				m = s_round(b, sl);
-				if (h2 == 0)
-					cls = m <= 2 ? C_WORK : C_REG;
-				else if ((sl < 4 && r <= 57 + sl) || (sl >= 4 && r <= 60) ||
-					 (sl == 4 && r == 61))
-					cls = m < 0 ? C_CONST : C_REG;
-				else
-					cls = C_DEAD;
-			end else if (sl == 7) begin
-				cls = h2 == 0 || r <= 60 ? C_REG : C_DEAD;
-			end else begin
-				m = w_index(b, sl - 8);
-				if ((m >= 16 && m - 1 > r) || r > w_last(h2, m))
-					cls = C_DEAD;
-				else if (h2 == 0)
-					cls = m <= 2 ? C_WORK : m == 3 || m >= 16 ? C_REG : C_CONST;
-				else
-					cls = m <= 7 || m >= 16 ? C_REG : C_CONST;
-			end
-		end
-	endfunction
-
-	function [31:0] iv;
-		input integer i;
-		begin
-			case (i)
-			0: iv = 32'h6a09e667; 1: iv = 32'hbb67ae85;
-			2: iv = 32'h3c6ef372; 3: iv = 32'ha54ff53a;
-			4: iv = 32'h510e527f; 5: iv = 32'h9b05688c;
-			6: iv = 32'h1f83d9ab; default: iv = 32'h5be0cd19;
-			endcase
-		end
-	endfunction
-
-	// CONST values: the IV words before round 0 of hash 2, padding words.
-	function [31:0] cval;
-		input integer b, sl;
-		integer m;
-		begin
-			if (sl < 7) begin
-				m = s_round(b, sl);
-				cval = iv((sl < 4 ? 0 : 4) - 1 - m);
-			end else begin
-				m = w_index(b, sl - 8);
-				if (b_hash2(b) == 0)
-					cval = m == 4 ? 32'h80000000 : m == 15 ? 32'h00000280 : 32'd0;
-				else
-					cval = m == 8 ? 32'h80000000 : m == 15 ? 32'h00000100 : 32'd0;
-			end
-		end
-	endfunction
-
-	// WORK sources: 0..7 state3 word (a..h), 8..10 tail word (W0..W2).
-	function integer wsrc;
-		input integer b, sl;
-		begin
-			if (sl < 4)
-				wsrc = 2 - s_round(b, sl);
-			else if (sl < 7)
-				wsrc = 6 - s_round(b, sl);
-			else
-				wsrc = 8 + w_index(b, sl - 8);
-		end
-	endfunction
-
 	function [31:0] bswap;
 		input [31:0] x;
 		begin
@@ -211,10 +81,51 @@ module pm_engine_full (
 	assign o_ready = 1'b1;
 
 	genvar b, sl, i, j;
+	// The class of each (boundary b, slot sl), as localparam expressions
+	// (Yosys evaluates constant functions far too slowly for 2952 slots).
+	// Boundary b is the input of round R of hash 1 (b <= 61: R = b + 3; b =
+	// 61 is "after round 63") or of hash 2 (b >= 62: R = b - 61).
 	generate for (b = 0; b < NB; b = b + 1) begin : g_bnd
+		localparam integer H2 = b >= 62 ? 1 : 0;
+		localparam integer R = b <= 61 ? b + 3 : b - 61;
+		localparam integer JMAX = H2 != 0 ? 60 : 63;   // the last W used
+		localparam integer LO = R > 14 ? R - 14 : 0;    // the lowest live W
+
 		for (sl = 0; sl < NSL; sl = sl + 1) begin : g_slot
-			localparam integer CLS = cls(b, sl);
-			localparam integer SRC = wsrc(b, sl);
+			// state slot: a_SM (sl 0..3) or e_SM (sl 4..6), the value computed
+			// by round SM; SM < 0 is the IV (hash 2), SM <= 2 is state3 (hash 1)
+			localparam integer SM = R - 1 - (sl < 4 ? sl : sl - 4);
+			localparam integer S_LIVE = H2 == 0 || (sl < 4 && R <= 57 + sl) ||
+				(sl >= 4 && R <= 60) || (sl == 4 && R == 61) ? 1 : 0;
+			localparam integer IVI = (sl < 4 ? 0 : 4) - 1 - SM;
+			// W slot: W[M], M = sl - 8 mod 16 in [LO, LO + 15]; read for p at
+			// round M - 1 and by the expansion of W[M+2], W[M+7], W[M+15],
+			// W[M+16] (at rounds M, M + 5, M + 13, M + 14)
+			localparam integer J = sl >= 8 ? sl - 8 : 0;
+			localparam integer M = LO + (J - LO + 64) % 16;
+			localparam integer U0 = M <= JMAX ? M - 1 : -1;
+			localparam integer U1 = M + 2 >= 16 && M + 2 <= JMAX && M > U0 ? M : U0;
+			localparam integer U2 = M + 7 >= 16 && M + 7 <= JMAX && M + 5 > U1 ? M + 5 : U1;
+			localparam integer U3 = M + 15 >= 16 && M + 15 <= JMAX && M + 13 > U2 ? M + 13 : U2;
+			localparam integer LAST = M + 16 <= JMAX && M + 14 > U3 ? M + 14 : U3;
+			localparam integer W_LIVE = (M < 16 || M - 1 <= R) && R <= LAST ? 1 : 0;
+
+			localparam integer CLS =
+				sl < 7 ? (S_LIVE == 0 ? C_DEAD : H2 == 0 ? (SM <= 2 ? C_WORK : C_REG) :
+					  SM < 0 ? C_CONST : C_REG) :
+				sl == 7 ? (H2 == 0 || R <= 60 ? C_REG : C_DEAD) :
+				W_LIVE == 0 ? C_DEAD :
+				H2 == 0 ? (M <= 2 ? C_WORK : M == 3 || M >= 16 ? C_REG : C_CONST) :
+				M <= 7 || M >= 16 ? C_REG : C_CONST;
+			// WORK sources: 0..7 state3 word (a..h), 8..10 tail word (W0..W2)
+			localparam integer SRC = sl < 4 ? 2 - SM : sl < 7 ? 6 - SM : 8 + M;
+			localparam [31:0] CVAL =
+				sl < 7 ? (IVI == 0 ? 32'h6a09e667 : IVI == 1 ? 32'hbb67ae85 :
+					  IVI == 2 ? 32'h3c6ef372 : IVI == 3 ? 32'ha54ff53a :
+					  IVI == 4 ? 32'h510e527f : IVI == 5 ? 32'h9b05688c :
+					  IVI == 6 ? 32'h1f83d9ab : 32'h5be0cd19) :
+				H2 == 0 ? (M == 4 ? 32'h80000000 : M == 15 ? 32'h00000280 : 32'd0) :
+				(M == 8 ? 32'h80000000 : M == 15 ? 32'h00000100 : 32'd0);
 
 			if (CLS == C_REG) begin : g_reg
 				reg [31:0] r;
@@ -228,7 +139,7 @@ module pm_engine_full (
 				end
 				assign w_v[b * NSL + sl] = r;
 			end else if (CLS == C_CONST) begin : g_const
-				assign w_v[b * NSL + sl] = cval(b, sl);
+				assign w_v[b * NSL + sl] = CVAL;
 			end else if (CLS == C_WORK && SRC < 8) begin : g_state3
 				assign w_v[b * NSL + sl] = i_state3[255 - 32 * SRC -: 32];
 			end else if (CLS == C_WORK) begin : g_tail
