@@ -1,0 +1,230 @@
+// pm_core: the hashing core (docs/rtl.md): ENGINES engines of one shape,
+// each walking its slice of the work unit's nonce range, and the result
+// FIFO they share.
+//
+// Work: i_load samples tag, zero_bits (as the H7 mask) and the range; the
+// per-work words i_midstate, i_state3 and i_tail are broadcast to the
+// engines as they are (no copy here): the caller holds them from i_load
+// until the next i_load or i_abort, as pm_link's work register does. A load
+// or an abort flushes every engine at once (nothing in flight is reported
+// under either tag); results already in the FIFO stay.
+//
+// Nonces: engine e of ENGINES = 2^b hashes the nonces whose top b bits are
+// e, from nonce_start if that lies in its slice (else the slice's first
+// nonce) to nonce_end if that lies in its slice (else the slice's last),
+// wrapping in_range the slice; it has nothing to do when its slice holds
+// neither end and lies outside the circular range.
+//
+// Issue: at most one nonce starts per cycle over all engines (a fixed
+// priority, engine 0 first). All engines have the same fixed LATENCY, so at
+// most one result arrives per cycle and the FIFO needs one write port and no
+// arbiter; ROLLED engines settle one cycle apart, a ring only waits for its
+// free slots, so the cost is nil except for several FULL (or 64-stage)
+// engines, which ENGINES > 1 does not speed up (rate: min(1, ENGINES /
+// CYCLES) nonces per clock). A nonce starts only while the FIFO's RAM has
+// room for it and every nonce already in flight (each could be a result),
+// so no result is ever dropped; o_lost would say if one were.
+//
+// The FIFO holds 2^FIFO_LOG2 results, raised to the smallest power of two
+// above the most nonces that can be in flight (FIFO_DEPTH), so the engines
+// never wait on an empty FIFO: a FULL core gets 128 entries.
+//
+// Done: when every engine has started its last nonce and none is in
+// flight, o_done_pulse rises for one cycle (every result of the unit is in
+// the FIFO by then) and o_busy falls. An abort ends a unit without it.
+`default_nettype none
+
+module pm_core #(
+	parameter [1:0] ENGINE    = 2'd0,   // 0 ROLLED, 1 UNROLLED, 2 FULL
+	parameter [7:0] ENGINES   = 8'd1,   // engines, a power of two (1..16)
+	parameter [7:0] STAGES    = 8'd4,   // UNROLLED only: rounds per pass, 2..64
+	parameter [4:0] FIFO_LOG2 = 5'd4    // result FIFO depth 2^FIFO_LOG2 (at least)
+) (
+	input  wire         i_clk,
+	input  wire         i_rst,
+	input  wire         i_load,
+	input  wire         i_abort,
+	input  wire [7:0]   i_tag,
+	input  wire [5:0]   i_zero_bits,
+	input  wire [255:0] i_midstate,
+	input  wire [255:0] i_state3,
+	input  wire [95:0]  i_tail,
+	input  wire [31:0]  i_nonce_start,
+	input  wire [31:0]  i_nonce_end,
+	output wire         o_result_valid,
+	output wire [7:0]   o_result_tag,
+	output wire [31:0]  o_result_nonce,
+	input  wire         i_result_ready,
+	output wire         o_busy,
+	output wire         o_done_pulse,
+	output wire [7:0]   o_tag,
+	output wire [31:0]  o_next_nonce,
+	output wire [47:0]  o_hashes,
+	output wire         o_lost
+);
+	`include "pm_engine_shape.vh"
+	`include "pm_util.vh"
+
+	// ---- the contract, for the link's IDENTITY frame --------------------------
+	localparam [15:0] LATENCY = pm_latency(ENGINE, STAGES);
+	localparam [15:0] CYCLES = pm_cycles(ENGINE, STAGES);
+	localparam [7:0]  ID_STAGES = ENGINE == 2'd0 ? 8'd1 : ENGINE == 2'd1 ? STAGES : 8'd128;
+
+	localparam integer NE = {24'd0, ENGINES};
+	localparam integer SB = pm_clog2(NE);               // slice bits
+	localparam integer LW = 32 - SB;                    // bits an engine walks
+	// nonces one engine can have in flight (started, done not yet counted)
+	localparam integer PER_ENGINE = ENGINE == 2'd0 ? 2 :
+		ENGINE == 2'd1 ? {24'd0, STAGES} + 1 : {16'd0, LATENCY} + 1;
+	localparam integer INFLIGHT = NE * PER_ENGINE;
+	localparam integer IW = pm_clog2(INFLIGHT + 2);     // the in-flight counter
+	localparam integer FL = pm_clog2(INFLIGHT + 1) > {27'd0, FIFO_LOG2} ?
+		pm_clog2(INFLIGHT + 1) : {27'd0, FIFO_LOG2};
+	localparam [4:0]  FIFO_LOG2_EFF = FL[4:0];
+	localparam [15:0] FIFO_DEPTH = 16'd1 << FIFO_LOG2_EFF;
+
+	// ---- the work unit -------------------------------------------------------
+	reg [7:0]  r_tag;
+	reg [31:0] r_mask;
+	reg        r_running, r_done_pulse, r_lost;
+	reg [47:0] r_hashes;
+	reg [IW-1:0] r_inflight;
+
+	wire flush = i_load || i_abort;
+	wire [5:0] zb = i_zero_bits > 6'd32 ? 6'd32 : i_zero_bits;
+	wire [31:0] top = 32'hffffffff << (6'd32 - zb);     // zb = 0: 0, zb = 32: all
+	wire [31:0] mask = {top[7:0], top[15:8], top[23:16], top[31:24]};
+
+	// ---- engines ---------------------------------------------------------------
+	wire [NE-1:0] ready, act, done, found;
+	wire [32*NE-1:0] nonce;
+	reg  [NE-1:0] grant;
+	wire [FIFO_LOG2_EFF:0] fifo_used;
+	// room for one more nonce: the FIFO's RAM can take every result in flight
+	wire [31:0] need = {{(31 - FIFO_LOG2_EFF){1'b0}}, fifo_used} +
+		{{(32 - IW){1'b0}}, r_inflight} + 32'd1;
+	wire room = need <= {16'd0, FIFO_DEPTH};
+
+	// the lowest requesting engine starts a nonce
+	integer k;
+	always @(*) begin
+		grant = {NE{1'b0}};
+		for (k = NE - 1; k >= 0; k = k - 1)
+			if (r_running && room && !flush && act[k] && ready[k])
+				grant = {{(NE - 1){1'b0}}, 1'b1} << k;
+	end
+	wire issue = |grant;
+
+	genvar e;
+	generate for (e = 0; e < NE; e = e + 1) begin : g_eng
+		// this engine's slice: top SB bits = e
+		localparam [31:0] HIGH = SB == 0 ? 32'd0 : ~(32'hffffffff >> SB);
+		localparam [31:0] FIRST = SB == 0 ? 32'd0 : e << LW;
+		localparam [31:0] LAST = FIRST | ~HIGH;
+
+		reg          r_act;
+		reg [31:0]   r_ptr, r_stop;     // the top SB bits are constant
+		wire         start_in = (i_nonce_start & HIGH) == FIRST;
+		wire         end_in = (i_nonce_end & HIGH) == FIRST;
+		wire         in_range = FIRST - i_nonce_start <= i_nonce_end - i_nonce_start;
+
+		always @(posedge i_clk) begin
+			if (i_load) begin
+				r_ptr <= start_in ? i_nonce_start : FIRST;
+				r_stop <= end_in ? i_nonce_end : LAST;
+			end else if (grant[e]) begin
+				r_ptr <= (r_ptr & HIGH) | ((r_ptr + 32'd1) & ~HIGH);
+			end
+			if (i_rst || i_abort)
+				r_act <= 1'b0;
+			else if (i_load)
+				r_act <= start_in || end_in || in_range;
+			else if (grant[e])
+				r_act <= r_ptr != r_stop;
+		end
+		assign act[e] = r_act;
+
+		if (ENGINE == 2'd0) begin : g_rolled
+			pm_engine_rolled u_eng (
+				.i_clk(i_clk), .i_rst(i_rst), .i_flush(flush),
+				.i_midstate(i_midstate), .i_state3(i_state3), .i_tail(i_tail),
+				.i_mask(r_mask), .i_valid(grant[e]), .i_nonce(r_ptr),
+				.o_ready(ready[e]), .o_done(done[e]), .o_found(found[e]),
+				.o_nonce(nonce[32 * e +: 32]), .o_h7()
+			);
+		end else if (ENGINE == 2'd1) begin : g_unrolled
+			pm_engine_unrolled #(.STAGES(STAGES)) u_eng (
+				.i_clk(i_clk), .i_rst(i_rst), .i_flush(flush),
+				.i_midstate(i_midstate), .i_state3(i_state3), .i_tail(i_tail),
+				.i_mask(r_mask), .i_valid(grant[e]), .i_nonce(r_ptr),
+				.o_ready(ready[e]), .o_done(done[e]), .o_found(found[e]),
+				.o_nonce(nonce[32 * e +: 32]), .o_h7()
+			);
+		end else begin : g_full
+			pm_engine_full u_eng (
+				.i_clk(i_clk), .i_rst(i_rst), .i_flush(flush),
+				.i_midstate(i_midstate), .i_state3(i_state3), .i_tail(i_tail),
+				.i_mask(r_mask), .i_valid(grant[e]), .i_nonce(r_ptr),
+				.o_ready(ready[e]), .o_done(done[e]), .o_found(found[e]),
+				.o_nonce(nonce[32 * e +: 32]), .o_h7()
+			);
+		end
+	end endgenerate
+
+	// ---- results: at most one per cycle ------------------------------------------
+	reg [31:0] found_nonce;
+	always @(*) begin
+		found_nonce = 32'd0;
+		for (k = 0; k < NE; k = k + 1)
+			found_nonce = found_nonce | (found[k] ? nonce[32 * k +: 32] : 32'd0);
+	end
+	wire any_done = |done;
+	wire many = (done & (done - 1'b1)) != {NE{1'b0}};  // cannot happen: one start per cycle
+	wire overflow;
+
+	pm_result_fifo #(.WIDTH(8'd40), .LOG2(FIFO_LOG2_EFF)) u_fifo (
+		.i_clk(i_clk), .i_rst(i_rst), .i_write(|found && !flush),
+		.i_data({r_tag, found_nonce}), .o_valid(o_result_valid),
+		.o_data({o_result_tag, o_result_nonce}), .i_ready(i_result_ready),
+		.o_used(fifo_used), .o_overflow(overflow)
+	);
+
+	always @(posedge i_clk) begin
+		if (i_load)
+			r_mask <= mask;
+		if (i_rst) begin
+			r_tag <= 8'd0;
+			r_running <= 1'b0;
+			r_done_pulse <= 1'b0;
+			r_lost <= 1'b0;
+			r_hashes <= 48'd0;
+			r_inflight <= {IW{1'b0}};
+		end else begin
+			if (i_load)
+				r_tag <= i_tag;
+			r_hashes <= r_hashes + {47'd0, any_done};
+			r_lost <= r_lost || overflow || many;
+			if (flush)
+				r_inflight <= {IW{1'b0}};
+			else
+				r_inflight <= r_inflight + {{(IW - 1){1'b0}}, issue} -
+					      {{(IW - 1){1'b0}}, any_done};
+			r_done_pulse <= !flush && r_running && act == {NE{1'b0}} &&
+					r_inflight == {IW{1'b0}};
+			if (i_load)
+				r_running <= 1'b1;
+			else if (i_abort || (r_running && act == {NE{1'b0}} &&
+					     r_inflight == {IW{1'b0}}))
+				r_running <= 1'b0;
+		end
+	end
+
+	assign o_busy = r_running;
+	assign o_done_pulse = r_done_pulse;
+	assign o_tag = r_tag;
+	assign o_next_nonce = g_eng[0].r_ptr;
+	assign o_hashes = r_hashes;
+	assign o_lost = r_lost;
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,61 @@
+// pm_engine_shape.vh: the pipeline contract of each engine shape as
+// constant functions, included by the engines (which name their LATENCY and
+// CYCLES with them) and by pm_core (which sizes the result FIFO and exposes
+// them to the link's IDENTITY frame). One place for the numbers; the engine
+// benches check them against the simulated timing.
+//
+//   CYCLES   clock cycles per nonce per engine in steady state
+//   LATENCY  clock edges from the edge that accepts a nonce (i_valid &&
+//            o_ready) to the edge that registers its o_done/o_found
+//
+// kind: 0 ROLLED, 1 UNROLLED (a ring of `stages` round stages), 2 FULL.
+//
+// ROLLED: accept (load state3) + rounds 3..63 + feed-forward + rounds 0..60
+//   of the second hash + the H7 test = 1 + 61 + 1 + 61 = 124 edges; the
+//   next nonce is accepted on the edge of the H7 test, so 124 cycles.
+// UNROLLED: each hash takes P1 = ceil(61/S) passes of the S stages; the
+//   ring has S + 1 registers (the S stage inputs and the exit register
+//   where the ring's entry mux and the feed-forward sit), so a pass is S + 1
+//   cycles and the ring holds S + 1 nonces: one per 2 * P1 cycles. H7 is
+//   known after round 60 of the second hash, in its last pass at stage
+//   60 mod S.
+// FULL: the entry register, 61 stages (rounds 3..63), one stage for the
+//   feed-forward and round 0 of the second hash, 60 stages (rounds
+//   1..60), the H7 test: 123 edges, one nonce per cycle.
+
+function [15:0] pm_p1;
+	input [7:0] stages;
+	begin
+		pm_p1 = (16'd60 + {8'd0, stages}) / {8'd0, stages};
+	end
+endfunction
+
+function [15:0] pm_cycles;
+	input [1:0] kind;
+	input [7:0] stages;
+	begin
+		if (kind == 2'd0)
+			pm_cycles = 16'd124;
+		else if (kind == 2'd1)
+			pm_cycles = 16'd2 * pm_p1(stages);
+		else
+			pm_cycles = 16'd1;
+	end
+endfunction
+
+function [15:0] pm_latency;
+	input [1:0] kind;
+	input [7:0] stages;
+	reg [15:0] s;
+	begin
+		s = {8'd0, stages};
+		if (kind == 2'd0)
+			pm_latency = 16'd124;
+		else if (kind == 2'd1)
+			// the last pass (P1 + 60 / S), stage 60 % S, the register after
+			// that stage, and the H7 test register
+			pm_latency = (pm_p1(stages) + 16'd60 / s) * (s + 16'd1) + 16'd60 % s + 16'd2;
+		else
+			pm_latency = 16'd123;
+	end
+endfunction
