@@ -2,7 +2,7 @@
 // nonce ranges and result FIFO) and pm_link (frames, commands, replies).
 // Parameterized by engine shape and clock; nothing board-specific: a board
 // top (bitstreams/<board>/) adds the PLL and the pins. The link's IDENTITY
-// frame reports the shape, read from pm_core's contract localparams.
+// frame reports the shape, from the engines' contract (pm_engine_shape.vh).
 `default_nettype none
 
 module pm_miner_top #(
@@ -18,6 +18,7 @@ module pm_miner_top #(
 	input  wire i_uart_rx,
 	output wire o_uart_tx
 );
+	`include "pm_engine_shape.vh"
 	wire         load, abort, result_valid, result_ready, busy, done_pulse, lost;
 	wire [7:0]   tag, result_tag, core_tag;
 	wire [5:0]   zero_bits;
@@ -41,7 +42,7 @@ module pm_miner_top #(
 	pm_link #(
 		.BAUD_DIV(BAUD_DIV), .CLOCK_HZ(CLOCK_HZ), .ENGINE({6'd0, ENGINE}),
 		.ENGINES(ENGINES), .STAGES(ENGINE == 2'd2 ? 8'd128 : ENGINE == 2'd0 ? 8'd1 : STAGES),
-		.CYCLES(u_core.CYCLES), .LATENCY(u_core.LATENCY)
+		.CYCLES(pm_cycles(ENGINE, STAGES)), .LATENCY(pm_latency(ENGINE, STAGES))
 	) u_link (
 		.i_clk(i_clk), .i_rst(i_rst), .i_rx(i_uart_rx), .o_tx(o_uart_tx),
 		.o_load(load), .o_abort(abort), .o_tag(tag), .o_zero_bits(zero_bits),

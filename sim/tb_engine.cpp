@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 			t.check(b.dones.size() == early + 100 && f.size() == 1 && f[0] == w.nonce,
 				"%s: from %u nonces early, exactly nonce 0x%08x is reported "
 				"(W3 = bswap32 of the value; %zu hashed, %zu reported, first 0x%08x)",
-				w.name, early, w.nonce, b.dones.size(), f.size(), f.empty() ? 0 : f[0]);
+				w.name.c_str(), early, w.nonce, b.dones.size(), f.size(), f.empty() ? 0 : f[0]);
 			if (w.has_header)
 				for (const done_rec &d : b.dones) {
 					hdr_checked++;

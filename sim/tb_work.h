@@ -1,6 +1,6 @@
 /*
  * tb_work: work units for the hashing benches (tb_engine, tb_core): the
- * real vectors of tests/vectors/bitcoin.json (hard-coded here, each named),
+ * real vectors of tests/vectors/bitcoin.json (read from the file),
  * random work, driving the per-work ports of a model, and the host's C
  * reference: sha256d_job_init() for state3 (the host's rounds 0..2), the
  * portable scanning kernel for the set of nonces a filter passes, and
@@ -10,12 +10,15 @@
 #define PIPEMINER_TB_WORK_H
 
 #include <cstring>
+#include <string>
 #include <vector>
+
+#include <cjson/cJSON.h>
 
 #include "tb_common.h"
 
 struct unit {
-	const char *name = "random";
+	std::string name = "random";
 	uint32_t mid[8] = {0}, tail[3] = {0};
 	uint32_t nonce = 0;             // a real vector's winning nonce (value)
 	bool has_header = false;
@@ -68,13 +71,14 @@ struct unit {
 	}
 };
 
-static inline unit work_from_header_hex(const char *name, const char *hex)
+static inline unit work_from_header_hex(const std::string &name, const char *hex)
 {
 	unit w;
+	char err[128];
 
 	w.name = name;
-	if (hex_decode_exact(hex, w.header, 80, NULL, 0) != 0) {
-		fprintf(stderr, "bad header hex for %s\n", name);
+	if (hex_decode_exact(hex, w.header, 80, err, sizeof(err)) != 0) {
+		fprintf(stderr, "tests/vectors/bitcoin.json: %s: header_hex: %s\n", name.c_str(), err);
 		exit(2);
 	}
 	w.has_header = true;
@@ -85,36 +89,85 @@ static inline unit work_from_header_hex(const char *name, const char *hex)
 	return w;
 }
 
-/* The three real vectors (tests/vectors/bitcoin.json). */
+static inline const char *vec_str(const cJSON *o, const char *a, const char *b = nullptr)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+
+	if (b)
+		x = cJSON_GetObjectItemCaseSensitive(x, b);
+	if (!cJSON_IsString(x)) {
+		fprintf(stderr, "tests/vectors/bitcoin.json: no string %s%s%s\n", a, b ? "." : "",
+			b ? b : "");
+		exit(2);
+	}
+	return x->valuestring;
+}
+
+static inline uint32_t vec_word(const char *hex)
+{
+	uint32_t v;
+
+	if (hex_to_u32be(hex, &v, NULL, 0)) {
+		fprintf(stderr, "tests/vectors/bitcoin.json: \"%s\" is not 8 hex digits\n", hex);
+		exit(2);
+	}
+	return v;
+}
+
+/*
+ * The real vectors, from tests/vectors/bitcoin.json (read relative to the
+ * repository root, where tests/run.sh runs the benches): every whole header
+ * (genesis, nonce 0x7c2bac1d; block 125552, nonce 0x9546a142) and cgminer's
+ * Icarus golden work (block 171874: midstate and tail only; nonce value
+ * 0xa2870100, 0x000187a2 in cgminer's byte order). Exits (2) when the file
+ * cannot be read.
+ */
 static inline std::vector<unit> real_vectors()
 {
+	const char *path = "tests/vectors/bitcoin.json";
 	std::vector<unit> v;
+	std::string text;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
 
-	/* headers[H0_genesis]: the genesis block, nonce 0x7c2bac1d */
-	v.push_back(work_from_header_hex("genesis",
-		"0100000000000000000000000000000000000000000000000000000000000000"
-		"000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa"
-		"4b1e5e4a29ab5f49ffff001d1dac2b7c"));
-	/* headers[H1_125552]: block 125552, nonce 0x9546a142 */
-	v.push_back(work_from_header_hex("block 125552",
-		"0100000081cd02ab7e569e8bcd9317e2fe99f2de44d49ab2b8851ba4a3080000"
-		"00000000e320b6c2fffc8d750423db8b1eb942ae710e951ed797f7affc8892b0"
-		"f1fc122bc7f5d74df2b9441a42a14695"));
-	/*
-	 * icarus[I_cgminer_golden_171874]: cgminer's golden work, midstate and
-	 * tail only (merkle tail, ntime, nbits as header words); the nonce value
-	 * 0xa2870100 is 0x000187a2 in cgminer's byte order.
-	 */
-	unit g;
-	static const uint32_t mid[8] = {0xe48f544a, 0x9a3afa71, 0x45147113, 0x4df6c356,
-					0x82b40025, 0x4bfe0860, 0xc99876bf, 0x4679ba4e};
-	g.name = "cgminer golden";
-	memcpy(g.mid, mid, sizeof(mid));
-	g.tail[0] = 0x2fa722ce;
-	g.tail[1] = 0x1426674f;
-	g.tail[2] = 0x87320b1a;
-	g.nonce = 0xa2870100;
-	v.push_back(g);
+	if (!f) {
+		fprintf(stderr, "%s: cannot open (run from the repository root)\n", path);
+		exit(2);
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		text.append(buf, n);
+	fclose(f);
+	cJSON *root = cJSON_Parse(text.c_str());
+	if (!root) {
+		fprintf(stderr, "%s: not JSON\n", path);
+		exit(2);
+	}
+	const cJSON *h;
+	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(root, "headers"))
+		v.push_back(work_from_header_hex(vec_str(h, "id"), vec_str(h, "header_hex")));
+	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(root, "icarus")) {
+		unit g;
+		const cJSON *words = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(h, "decoded"), "midstate_words");
+
+		g.name = vec_str(h, "id");
+		for (int k = 0; k < 8; k++)
+			g.mid[k] = vec_word(cJSON_GetArrayItem(words, k)->valuestring);
+		// the tail is header bytes 64..75 as big-endian words: the merkle
+		// root's last four bytes as they sit, then ntime and nbits (little-
+		// endian in the header)
+		g.tail[0] = vec_word(vec_str(h, "decoded", "merkle_root_tail_internal"));
+		g.tail[1] = __builtin_bswap32(vec_word(vec_str(h, "decoded", "ntime")));
+		g.tail[2] = __builtin_bswap32(vec_word(vec_str(h, "decoded", "nbits")));
+		g.nonce = vec_word(vec_str(h, "header_nonce_value"));
+		v.push_back(g);
+	}
+	cJSON_Delete(root);
+	if (v.size() < 3) {
+		fprintf(stderr, "%s: expected at least 3 golden vectors, found %zu\n", path, v.size());
+		exit(2);
+	}
 	return v;
 }
 
