@@ -9,7 +9,7 @@
 #   make fuzz       run the parser fuzzers for FUZZ_SECONDS each (default 300)
 #   make clean      remove build output
 .DELETE_ON_ERROR:
-.PHONY: all deps test bench fuzz fuzz-build demo clean lint wave
+.PHONY: all deps test bench fuzz fuzz-build demo clean lint wave sim-benches
 # Object files are kept between runs (make would delete test objects as intermediates).
 .SECONDARY:
 # Two cores is what the project's machines have; builds use both.
@@ -90,7 +90,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT) $(LIB_OBJ)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(TEST_LDLIBS)
 
-test: pipeminer $(UNIT_BIN) fuzz-build lint $(SIM_BENCHES)
+test: pipeminer $(UNIT_BIN) fuzz-build lint sim-benches
 	@tests/run.sh $(UNIT_BIN) $(SIM_BENCHES)
 
 # ---- fuzzing (clang libFuzzer; harnesses in tests/fuzz/) --------------------
@@ -170,6 +170,9 @@ endef
 -include sim/*.mk
 
 lint: $(LINT_TARGETS)
+
+# (A target of its own: SIM_BENCHES is complete only after sim/*.mk.)
+sim-benches: $(SIM_BENCHES)
 
 # make wave TEST=MODEL: the bench again with tracing, waveform in build/sim/MODEL.fst
 wave: | deps
