@@ -9,6 +9,7 @@
 #ifndef PIPEMINER_CLI_H
 #define PIPEMINER_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +45,13 @@ int cli_fail(const char *cmd, const char *fmt, ...)
 /* A numeric option: decimal or 0x hex, within [min, max]; 0 or -1 + err. */
 int cli_number(const char *name, const char *text, uint64_t min, uint64_t max,
 	       uint64_t *out, char *err, size_t errlen);
+
+/*
+ * SIGINT and SIGTERM set the returned flag (the program's one stop flag,
+ * style.md rule 6), without SA_RESTART so poll(2) returns at once; SIGPIPE
+ * is ignored. For the long-running commands (mining, pool, sim).
+ */
+volatile sig_atomic_t *cli_catch_stop_signals(void);
 
 /* Seconds since an arbitrary start, monotonic. */
 double cli_now(void);

@@ -25,14 +25,6 @@
 
 #define MAX_TEMPLATE (64u << 20)   /* bytes of a --template file */
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 /* The raw option texts, before checking. */
 struct pool_args {
 	const char *listen, *tls_cert, *tls_key, *difficulty, *vardiff_rate, *notify_interval,
@@ -243,18 +235,6 @@ static int take_users(int *argc, char **argv, const char **users, size_t *nusers
 	return 0;
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;        /* no SA_RESTART: poll() returns EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static int serve(struct pool_config *cfg)
 {
 	struct poolserver s;
@@ -263,8 +243,7 @@ static int serve(struct pool_config *cfg)
 
 	rc = poolserver_init(&s, cfg, err, sizeof(err));
 	if (!rc) {
-		install_signals();
-		rc = poolserver_run(&s, &stop, err, sizeof(err));
+		rc = poolserver_run(&s, cli_catch_stop_signals(), err, sizeof(err));
 	}
 	if (!rc)
 		printf("summary: accepted=%llu rejected=%llu stale=%llu duplicates=%llu\n",
