@@ -28,7 +28,14 @@ Q := $(if $(V),,@)
 ARCH := $(shell uname -m)
 
 CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -MMD -MP
-LDLIBS := -lcjson -lmbedtls -lmbedx509 -lmbedcrypto -lm -pthread
+# BASE_LIBS is what every binary links; the daemon adds libftdi1 (the tests
+# link tests/unit/ftdi_standin.c in its place) and the C++ runtime of the
+# simulated board's Verilated models.
+BASE_LIBS := -lcjson -lmbedtls -lmbedx509 -lmbedcrypto -lm -pthread
+LDLIBS := $(BASE_LIBS) -lftdi1 -lusb-1.0 -lstdc++
+# libftdi1's headers include <libusb.h> from their own directory.
+$(BUILD)/host/transport_ftdi.o: CFLAGS += -I/usr/include/libusb-1.0
+$(BUILD)/host/transport_sim.o $(BUILD)/host/cmd_devices.o: CFLAGS += -Isim
 
 # The x86 hashing paths; each file is compiled for its instruction set and
 # only called when CPUID says the CPU has it (host/sha256d.c, host/cpu.c).
@@ -51,6 +58,23 @@ ASM_SRC :=
 endif
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(ASM_SRC:%.S=$(BUILD)/%.o)
 
+# The RTL (rtl/), for the simulated board below and the benches and lint.
+RTL_SRC := $(sort $(wildcard rtl/*.v))
+VERILATOR_FLAGS := -Wall -Irtl --x-assign fast --x-initial fast
+
+# The simulated board (sim/pmsim.h): rtl/pm_miner_top verilated once per
+# shape (its own model class, so one binary holds them all), the C ABI over
+# them, and Verilator's runtime. Rules further down.
+SIM_SHAPES := full rolled
+SIMLIB_PARAMS_full := -GENGINE=2\'d2 -GENGINES=8\'d1
+SIMLIB_PARAMS_rolled := -GENGINE=2\'d0 -GENGINES=8\'d1
+SIMLIB_BAUD_DIV := 4
+SIMLIB_CLOCK_HZ := 12000000
+VERILATOR_INC := /usr/share/verilator/include
+SIMLIB := $(BUILD)/simlib
+SIMLIB_MODELS := $(foreach s,$(SIM_SHAPES),$(SIMLIB)/$(s)/Vsim_$(s)__ALL.a)
+SIMLIB_OBJ := $(SIMLIB)/pmsim.o $(SIMLIB)/verilated.o $(SIMLIB)/verilated_threads.o $(SIMLIB_MODELS)
+
 all: pipeminer
 
 deps:
@@ -67,15 +91,46 @@ $(BUILD)/%.o: %.S | deps
 	@echo "  AS      $<"
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-pipeminer: $(BUILD)/host/main.o $(LIB_OBJ)
+# The library as an archive: the Verilator benches take only what they use.
+$(BUILD)/libpm.a: $(LIB_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+pipeminer: $(BUILD)/host/main.o $(LIB_OBJ) $(SIMLIB_OBJ)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# ---- the simulated board (sim/pmsim.h; variables at the top) -----------------
+SIMLIB_CXX := g++ -O2 -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd
+# Verilator's own make would compile the model with -Os; the speed matters here.
+SIMLIB_OPT := -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1"
+
+define simshape
+$(SIMLIB)/$(1)/Vsim_$(1)__ALL.a: $(RTL_SRC) $(wildcard rtl/*.vh) rtl/lint.vlt | deps
+	@mkdir -p $(SIMLIB)/$(1)
+	@echo "  VERILATE simulated board: $(1)"
+	$(Q)verilator --cc --build -j 2 -O3 $(VERILATOR_FLAGS) $(SIMLIB_OPT) --prefix Vsim_$(1) \
+		$(SIMLIB_PARAMS_$(1)) -GBAUD_DIV=16\'d$(SIMLIB_BAUD_DIV) \
+		-GCLOCK_HZ=32\'d$(SIMLIB_CLOCK_HZ) --top-module pm_miner_top --Mdir $(SIMLIB)/$(1) \
+		rtl/lint.vlt $(RTL_SRC) >$(SIMLIB)/$(1).log 2>&1 || { tail -40 $(SIMLIB)/$(1).log; exit 1; }
+endef
+$(foreach s,$(SIM_SHAPES),$(eval $(call simshape,$(s))))
+
+$(SIMLIB)/pmsim.o: sim/pmsim.cpp sim/pmsim.h $(SIMLIB_MODELS)
+	@echo "  CXX     $<"
+	$(Q)$(SIMLIB_CXX) $(SIM_SHAPES:%=-I$(SIMLIB)/%) -DPMSIM_BAUD_DIV=$(SIMLIB_BAUD_DIV) \
+		-DPMSIM_CLOCK_HZ=$(SIMLIB_CLOCK_HZ) -c $< -o $@
+
+$(SIMLIB)/verilated.o $(SIMLIB)/verilated_threads.o: | deps
+	@mkdir -p $(@D)
+	@echo "  CXX     $(VERILATOR_INC)/$(notdir $(@:.o=.cpp))"
+	$(Q)$(SIMLIB_CXX) -c $(VERILATOR_INC)/$(notdir $(@:.o=.cpp)) -o $@
 
 # ---- tests ----------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TEST_CFLAGS := $(CFLAGS) -Ihost -Wno-unused-parameter
-TEST_LDLIBS := -lcmocka $(LDLIBS)
+TEST_CFLAGS := $(CFLAGS) -Ihost -I/usr/include/libusb-1.0 -Wno-unused-parameter
+TEST_LDLIBS := -lcmocka $(BASE_LIBS) -lstdc++
 
 $(BUILD)/tests/%.o: tests/unit/%.c | deps
 	@mkdir -p $(@D)
@@ -86,11 +141,18 @@ $(BUILD)/tests/%.o: tests/unit/%.c | deps
 TEST_SUPPORT := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,\
 	$(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c)))
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT) $(LIB_OBJ)
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT) $(LIB_OBJ) $(SIMLIB_OBJ)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(TEST_LDLIBS)
 
-test: pipeminer $(UNIT_BIN) fuzz-build lint sim-benches
+# The daemon with the libftdi1 stand-in in place of the library, so the CLI
+# tests drive the real FTDI driver against simulated boards
+# (tests/cli/test_board.sh; PM_FTDI_STANDIN says what is plugged in).
+$(BUILD)/tests/pipeminer-standin: $(BUILD)/host/main.o $(BUILD)/tests/ftdi_standin.o $(LIB_OBJ) $(SIMLIB_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(BASE_LIBS) -lstdc++
+
+test: pipeminer $(UNIT_BIN) $(BUILD)/tests/pipeminer-standin fuzz-build lint sim-benches
 	@tests/run.sh $(UNIT_BIN) $(SIM_BENCHES)
 
 # ---- fuzzing (clang libFuzzer; harnesses in tests/fuzz/) --------------------
@@ -116,10 +178,18 @@ $(BUILD)/fuzz/obj/%.o: host/%.S | deps
 	@echo "  AS      $<"
 	$(Q)clang -c $< -o $@
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | deps
+$(BUILD)/fuzz/obj/transport_ftdi.o: FUZZ_CFLAGS += -I/usr/include/libusb-1.0
+$(BUILD)/fuzz/obj/transport_sim.o $(BUILD)/fuzz/obj/cmd_devices.o: FUZZ_CFLAGS += -Isim
+
+# An archive: each harness links only the parsers it exercises.
+$(BUILD)/fuzz/libpm.a: $(FUZZ_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libpm.a | deps
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(BASE_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 
@@ -136,8 +206,6 @@ fuzz: $(FUZZ_BIN)
 # the model build/sim/MODEL/MODEL is sim/SOURCE's bench around rtl/'s TOP
 # built with PARAMS (-GNAME=value ...), once per parameter set. Each bench
 # also lints its configuration; $(call vlint,NAME,TOP,PARAMS) adds one more.
-RTL_SRC := $(sort $(wildcard rtl/*.v))
-VERILATOR_FLAGS := -Wall -Irtl --x-assign fast --x-initial fast
 SIM_BENCHES :=
 LINT_TARGETS :=
 
@@ -150,13 +218,13 @@ LINT_TARGETS += lint-$(1)
 endef
 
 define vbench_build
-$(BUILD)/sim/$(1)/$(1): $(RTL_SRC) sim/$(2) $(wildcard sim/*.h) $(LIB_OBJ) | deps
+$(BUILD)/sim/$(1)/$(1): $(RTL_SRC) sim/$(2) $(wildcard sim/*.h) $(BUILD)/libpm.a | deps
 	@mkdir -p $(BUILD)/sim
 	@echo "  VERILATE $(1)$(5)"
 	$(Q)verilator --cc --exe --build -j 2 -O3 $(VERILATOR_FLAGS) $(4) --top-module $(3) \
 		--Mdir $(BUILD)/sim/$(1) -o $(1) rtl/lint.vlt $(RTL_SRC) $(CURDIR)/sim/$(2) \
 		-CFLAGS "-O2 -I$(CURDIR)/host -I$(CURDIR)/sim" \
-		-LDFLAGS "$(abspath $(LIB_OBJ)) $(LDLIBS)" >$(BUILD)/sim/$(1).log 2>&1 \
+		-LDFLAGS "$(abspath $(BUILD)/libpm.a) $(BASE_LIBS)" >$(BUILD)/sim/$(1).log 2>&1 \
 		|| { tail -40 $(BUILD)/sim/$(1).log; exit 1; }
 endef
 
@@ -185,9 +253,10 @@ wave: | deps
 bench: pipeminer
 	@scripts/bench.sh
 
-demo:
-	@echo "make demo arrives with issue 5 (pool + daemon + simulated board); not built yet."
-	@exit 1
+# A local pool, the daemon and a simulated board for about a minute
+# (scripts/demo.sh; DEMO_SECONDS, DEMO_DIFF, DEMO_DEVICE).
+demo: pipeminer
+	@scripts/demo.sh
 
 clean:
 	rm -rf $(BUILD) pipeminer

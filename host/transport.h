@@ -2,8 +2,8 @@
  * transport: the byte pipe between the host and one board's UART: the
  * simulated board's pins (transport_sim.c), a serial port
  * (transport_serial.c) or an FTDI channel through libftdi1
- * (transport_ftdi.c, to come). The board driver (device_board.c) speaks the link
- * protocol (link.h) over it. One board's thread alone uses its transport.
+ * (transport_ftdi.c). The board driver (device_board.c) speaks the link
+ * protocol (link.h) over it. One board's thread alone uses its transport (but for wake).
  *
  * Errors: read and write fail (-1, err) when the device failed or vanished
  * (unplugged, closed, USB error); the driver then backs off and calls
@@ -30,6 +30,12 @@ struct transport_ops {
 	 */
 	int (*read)(struct transport *t, uint8_t *p, size_t cap, int timeout_ms, char *err,
 		    size_t errlen);
+	/*
+	 * Makes a read in progress, or the next one, return (0) promptly. The
+	 * one call any thread may make: the device thread's owner uses it to
+	 * hand over new work without waiting out a read.
+	 */
+	void (*wake)(struct transport *t);
 	/* Closes and opens the device again (after a failure). 0 or -1 + err. */
 	int (*reopen)(struct transport *t, char *err, size_t errlen);
 	void (*close)(struct transport *t);
@@ -42,7 +48,29 @@ struct transport {
 	void *priv;
 };
 
+/*
+ * The simulated board (sim/pmsim.h): "[SHAPE][,flip=P][,hang=S]" (default
+ * shape: the first of pmsim_shapes); faults as transport_sim.c describes.
+ * 0, or -1 + err.
+ */
+int transport_sim_open(struct transport *t, const char *spec, char *err, size_t errlen);
+
 /* A serial port: "PATH[@BAUD]" (default 115200). 0, or -1 + err. */
 int transport_serial_open(struct transport *t, const char *spec, char *err, size_t errlen);
+
+/*
+ * An FTDI channel: "[VID:PID][,index=N][,serial=S][,bus=B,addr=A]
+ * [,interface=A|B|C|D][,baud=N]" (defaults: the first FTDI device found,
+ * interface B on a two-channel FT2232H (where iCE40 boards put the UART), A
+ * otherwise, 115200 baud). 0, or -1 + err.
+ */
+int transport_ftdi_open(struct transport *t, const char *spec, char *err, size_t errlen);
+
+/*
+ * The FTDI devices present, two lines each into out (as `pipeminer devices`
+ * prints them). Returns how many, or -1 + err (no USB access); 0 devices is
+ * not an error.
+ */
+int transport_ftdi_list(char *out, size_t outlen, char *err, size_t errlen);
 
 #endif

@@ -24,6 +24,7 @@
 struct serial {
 	char path[128];
 	int fd;
+	int wake[2];              /* a pipe: wake() makes a read return */
 };
 
 /* Opens and sets up the port; 0 or -1 + err. */
@@ -104,14 +105,22 @@ static int serial_read(struct transport *t, uint8_t *p, size_t cap, int timeout_
 		       size_t errlen)
 {
 	struct serial *s = t->priv;
-	struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
+	struct pollfd pfd[2] = {{.fd = s->fd, .events = POLLIN}, {.fd = s->wake[0], .events = POLLIN}};
 	ssize_t n;
-	int rc = poll(&pfd, 1, timeout_ms);
+	int rc = poll(pfd, 2, timeout_ms);
 
 	if (rc < 0 && errno == EINTR)
 		return 0;
 	if (rc < 0)
 		return gone(s, "poll failed", err, errlen);
+	if (pfd[1].revents) {
+		char drain[64];
+
+		while (read(s->wake[0], drain, sizeof(drain)) > 0)
+			;
+		if (!pfd[0].revents)
+			return 0;
+	}
 	if (rc == 0)
 		return 0;
 	n = read(s->fd, p, cap);
@@ -122,6 +131,15 @@ static int serial_read(struct transport *t, uint8_t *p, size_t cap, int timeout_
 	if (n == 0)
 		errno = ENODEV;    /* POLLHUP with nothing to read: the other end closed */
 	return gone(s, "read failed", err, errlen);
+}
+
+static void serial_wake(struct transport *t)
+{
+	struct serial *s = t->priv;
+
+	/* a full pipe already wakes the reader */
+	if (write(s->wake[1], "w", 1) < 0 && errno != EAGAIN)
+		return;
 }
 
 static int serial_reopen(struct transport *t, char *err, size_t errlen)
@@ -144,6 +162,10 @@ static void serial_close(struct transport *t)
 
 	if (s && s->fd >= 0)
 		close(s->fd);
+	if (s) {
+		close(s->wake[0]);
+		close(s->wake[1]);
+	}
 	free(s);
 	t->priv = NULL;
 }
@@ -151,6 +173,7 @@ static void serial_close(struct transport *t)
 static const struct transport_ops serial_ops = {
 	.write = serial_write,
 	.read = serial_read,
+	.wake = serial_wake,
 	.reopen = serial_reopen,
 	.close = serial_close,
 };
@@ -180,7 +203,13 @@ int transport_serial_open(struct transport *t, const char *spec, char *err, size
 	}
 	memcpy(s->path, spec, plen);
 	s->fd = -1;
+	if (pipe2(s->wake, O_NONBLOCK | O_CLOEXEC)) {
+		free(s);
+		return errf(err, errlen, "cannot make a pipe: %s", strerror(errno));
+	}
 	if (serial_setup(s, (unsigned)baud, err, errlen)) {
+		close(s->wake[0]);
+		close(s->wake[1]);
 		free(s);
 		return -1;
 	}

@@ -102,6 +102,24 @@ static void test_read_times_out_with_nothing(void **state)
 	close(p.master);
 }
 
+static void test_wake_ends_a_read(void **state)
+{
+	struct ptypair p;
+	struct transport t;
+	char err[ERR_LEN];
+	uint8_t b[8];
+	double t0;
+
+	pty_open(&p);
+	assert_int_equal(transport_serial_open(&t, p.path, err, sizeof(err)), 0);
+	t.ops->wake(&t);          /* before the read: the read still returns at once */
+	t0 = now_ms();
+	assert_int_equal(t.ops->read(&t, b, sizeof(b), 5000, err, sizeof(err)), 0);
+	assert_true(now_ms() - t0 < 1000);
+	t.ops->close(&t);
+	close(p.master);
+}
+
 static void test_second_open_is_refused(void **state)
 {
 	struct ptypair p;
@@ -163,6 +181,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bytes_both_ways),
 		cmocka_unit_test(test_read_times_out_with_nothing),
+		cmocka_unit_test(test_wake_ends_a_read),
 		cmocka_unit_test(test_second_open_is_refused),
 		cmocka_unit_test(test_vanished_device_then_reopen),
 		cmocka_unit_test(test_bad_specs_are_named),
