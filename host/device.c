@@ -7,6 +7,9 @@
 
 static const struct device_ops *const drivers[] = {
 	&device_cpu_ops,
+	&device_sim_ops,
+	&device_serial_ops,
+	&device_ftdi_ops,
 	NULL,
 };
 
@@ -27,7 +30,8 @@ int device_open(struct device *dev, const char *spec,
 		}
 		return 0;
 	}
-	return errf(err, errlen, "unknown device \"%.*s\" (known: cpu)", (int)len, spec);
+	return errf(err, errlen, "unknown device \"%.*s\" (known: cpu, sim[:SHAPE], serial:PATH[@BAUD], "
+		    "ftdi[:SELECTOR])", (int)len, spec);
 }
 
 void device_close(struct device *dev)

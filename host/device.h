@@ -1,7 +1,7 @@
 /*
  * device: the interface every hasher implements (struct device_ops), and the
- * work unit and events that cross it. One file per driver (device_cpu.c, and
- * later the simulated board, serial and FTDI drivers) fills in the ops.
+ * work unit and events that cross it. One file per driver fills in the ops:
+ * device_cpu.c, and device_board.c for the boards (simulated, serial, FTDI).
  *
  * Contract, the same for every driver:
  *  - The caller gives a work unit: midstate, tail (sha256d.h), a nonce range
@@ -13,7 +13,8 @@
  *  - Candidates are not trusted: the caller re-hashes each one (work_hash)
  *    and counts a nonce that fails as a hardware error.
  *  - One thread drives a device (open, send_work, abort, poll, status,
- *    close); a driver may run helper threads of its own behind it.
+ *    close); a driver may run helper threads of its own behind it. Only
+ *    wake may be called from another thread.
  */
 #ifndef PIPEMINER_DEVICE_H
 #define PIPEMINER_DEVICE_H
@@ -35,7 +36,10 @@ struct work_unit {
 
 enum device_event_kind {
 	DEVICE_NONCE,   /* a candidate nonce of unit `tag` */
-	DEVICE_DONE,    /* unit `tag` hashed its whole range (`hashes` of them) */
+	DEVICE_DONE,    /* unit `tag` hashed its whole range (`hashes` of them), or
+			   ended early because the device failed (hashes 0) */
+	DEVICE_LOST,    /* `hashes` results the device found never arrived intact
+			   (corrupt frames): hardware errors, so none goes uncounted */
 };
 
 struct device_event {
@@ -76,6 +80,12 @@ struct device_ops {
 	/* Waits up to timeout_ms for events; returns how many (0..max) or -1. */
 	int (*poll)(struct device *dev, struct device_event *ev, int max, int timeout_ms);
 	int (*status)(struct device *dev, struct device_status *st);
+	/*
+	 * Optional (NULL: poll's timeout is short enough). The one op another
+	 * thread may call: makes a poll in progress, or the next one, return
+	 * promptly, so new work goes out at once.
+	 */
+	void (*wake)(struct device *dev);
 	void (*close)(struct device *dev);
 };
 
@@ -96,5 +106,6 @@ int device_open(struct device *dev, const char *spec,
 void device_close(struct device *dev);
 
 extern const struct device_ops device_cpu_ops;
+extern const struct device_ops device_sim_ops, device_serial_ops, device_ftdi_ops;
 
 #endif

@@ -30,6 +30,7 @@ struct cpu_dev {
 	pthread_cond_t event_cv; /* poll(): an event arrived */
 	pthread_cond_t space_cv; /* workers: the queue has room again */
 	bool stopping;
+	bool woken;              /* wake(): poll returns now */
 	bool busy;
 	struct work_unit unit;
 	struct sha256d_job job;
@@ -206,10 +207,11 @@ static int cpu_poll(struct device *dev, struct device_event *ev, int max, int ti
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&c->lock);
-	while (c->count == 0 && timeout_ms > 0) {
+	while (c->count == 0 && timeout_ms > 0 && !c->woken) {
 		if (pthread_cond_timedwait(&c->event_cv, &c->lock, &until) == ETIMEDOUT)
 			break;
 	}
+	c->woken = false;
 	while (c->count > 0 && n < max) {
 		ev[n++] = c->queue[c->head];
 		c->head = (c->head + 1) % QUEUE_CAP;
@@ -219,6 +221,16 @@ static int cpu_poll(struct device *dev, struct device_event *ev, int max, int ti
 		pthread_cond_broadcast(&c->space_cv);
 	pthread_mutex_unlock(&c->lock);
 	return n;
+}
+
+static void cpu_wake(struct device *dev)
+{
+	struct cpu_dev *c = dev->priv;
+
+	pthread_mutex_lock(&c->lock);
+	c->woken = true;
+	pthread_cond_broadcast(&c->event_cv);
+	pthread_mutex_unlock(&c->lock);
 }
 
 static int cpu_status(struct device *dev, struct device_status *st)
@@ -262,5 +274,6 @@ const struct device_ops device_cpu_ops = {
 	.abort = cpu_abort,
 	.poll = cpu_poll,
 	.status = cpu_status,
+	.wake = cpu_wake,
 	.close = cpu_close,
 };

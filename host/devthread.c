@@ -86,8 +86,11 @@ static bool forward_events(struct devthread *t)
 		return false;
 	for (int i = 0; i < n; i++) {
 		struct devresult r = {
-			.kind = ev[i].kind == DEVICE_DONE ? DEVRESULT_DONE : DEVRESULT_NONCE,
+			.kind = ev[i].kind == DEVICE_DONE   ? DEVRESULT_DONE
+				: ev[i].kind == DEVICE_LOST ? DEVRESULT_LOST
+							    : DEVRESULT_NONCE,
 			.device = t->index, .tag = ev[i].tag, .nonce = ev[i].nonce,
+			.hashes = ev[i].hashes,
 		};
 
 		resultq_put(t->results, &r);
@@ -173,20 +176,28 @@ int devthread_start(struct devthread *t, unsigned index, const char *spec,
 
 void devthread_give(struct devthread *t, const struct work_unit *wu)
 {
+	if (!t->started)
+		return;    /* joined at shutdown: nothing hashes any more */
 	pthread_mutex_lock(&t->lock);
 	t->next = *wu;
 	t->have_next = true;
 	pthread_mutex_unlock(&t->lock);
+	if (t->dev.ops->wake)
+		t->dev.ops->wake(&t->dev);
 	t->has_unit = true;
 	t->unit_tag = wu->tag;
 }
 
 void devthread_abort(struct devthread *t)
 {
+	if (!t->started)
+		return;
 	pthread_mutex_lock(&t->lock);
 	t->have_next = false;
 	t->abort_now = true;
 	pthread_mutex_unlock(&t->lock);
+	if (t->dev.ops->wake)
+		t->dev.ops->wake(&t->dev);
 	t->has_unit = false;
 }
 
@@ -197,6 +208,8 @@ void devthread_request_stop(struct devthread *t)
 	pthread_mutex_lock(&t->lock);
 	t->stopping = true;
 	pthread_mutex_unlock(&t->lock);
+	if (t->dev.ops->wake)
+		t->dev.ops->wake(&t->dev);
 }
 
 bool devthread_exited(struct devthread *t)

@@ -24,6 +24,7 @@ enum devresult_kind {
 	DEVRESULT_NONCE,    /* a candidate of unit `tag` */
 	DEVRESULT_DONE,     /* unit `tag` finished its range */
 	DEVRESULT_HASHES,   /* `hashes` more nonces hashed since the last report */
+	DEVRESULT_LOST,     /* `hashes` results lost on the way (hardware errors) */
 };
 
 struct devresult {
@@ -68,6 +69,10 @@ struct devthread {
 	/* Owned by the network loop. */
 	bool has_unit;
 	uint32_t unit_tag;
+	uint64_t hashes;            /* by the device's own counter */
+	uint64_t hw_errors;         /* bad, duplicate or lost results */
+	uint64_t shares;            /* results that were shares */
+	double last_share;          /* when the last one came (0: never) */
 };
 
 /*
@@ -78,7 +83,8 @@ int devthread_start(struct devthread *t, unsigned index, const char *spec,
 		    const struct device_config *cfg, struct resultq *results,
 		    char *err, size_t errlen);
 
-/* Hands the device its next unit (replacing any not yet taken). */
+/* Hands the device its next unit (replacing any not yet taken); wakes its
+   thread. Ignored once the thread is joined. */
 void devthread_give(struct devthread *t, const struct work_unit *wu);
 
 /* Asks the device to stop its current unit. */

@@ -12,6 +12,7 @@
 
 #define RESULT_BATCH 256
 #define DRAIN_SECONDS 3.0
+#define DEVICE_LINES_SECONDS 30.0
 
 static double now_s(void)
 {
@@ -49,7 +50,23 @@ static void take_results(struct miner *m, double now)
 
 			switch (r[i].kind) {
 			case DEVRESULT_NONCE:
-				sched_on_nonce(&m->sched, r[i].tag, r[i].nonce, now);
+				switch (sched_on_nonce(&m->sched, r[i].tag, r[i].nonce, now)) {
+				case SCHED_HW_ERROR:
+				case SCHED_DUPLICATE:
+					d->hw_errors++;
+					break;
+				case SCHED_SHARE:
+					d->shares++;
+					d->last_share = now;
+					break;
+				default:
+					break;
+				}
+				break;
+			case DEVRESULT_LOST:
+				for (uint64_t k = 0; k < r[i].hashes; k++)
+					stats_hw_error(&m->stats);
+				d->hw_errors += r[i].hashes;
 				break;
 			case DEVRESULT_DONE:
 				if (d->has_unit && d->unit_tag == r[i].tag) {
@@ -59,6 +76,7 @@ static void take_results(struct miner *m, double now)
 				break;
 			case DEVRESULT_HASHES:
 				m->stats.hashes += r[i].hashes;
+				d->hashes += r[i].hashes;
 				break;
 			}
 		}
@@ -105,6 +123,24 @@ static void status_line(struct miner *m)
 			 (unsigned long long)m->stats.hw_errors);
 }
 
+/* One line per device: its own counter's rate, errors and last share. */
+static void device_lines(struct miner *m, double now)
+{
+	double span = now - m->started;
+
+	for (unsigned i = 0; i < m->ndevs; i++) {
+		const struct devthread *d = &m->devs[i];
+		char rate[16], last[32] = "no share yet";
+
+		stats_format_rate(rate, span > 0 ? (double)d->hashes / span : 0);
+		if (d->last_share > 0)
+			snprintf(last, sizeof(last), "last share %.0f s ago", now - d->last_share);
+		log_info("device %u (%s %s): %s average, %llu shares, HW %llu, %s", i,
+			 d->dev.info.kind, d->dev.info.path, rate, (unsigned long long)d->shares,
+			 (unsigned long long)d->hw_errors, last);
+	}
+}
+
 /* One turn of the loop: wait, then serve results, pools and timers. */
 static void turn(struct miner *m, double deadline)
 {
@@ -141,6 +177,11 @@ static void turn(struct miner *m, double deadline)
 			status_line(m);
 		m->next_status = now + m->opt->status_interval;
 	}
+	if (now >= m->next_devices) {
+		if (!m->opt->quiet)
+			device_lines(m, now);
+		m->next_devices = now + DEVICE_LINES_SECONDS;
+	}
 }
 
 /* Stops devices, verifies every result, lets pools answer, prints the summary. */
@@ -175,6 +216,15 @@ static void shut_down(struct miner *m)
 	       (unsigned long long)m->stats.accepted, (unsigned long long)m->stats.rejected,
 	       (unsigned long long)m->stats.stale, (unsigned long long)m->stats.hw_errors,
 	       (unsigned long long)m->stats.hashes);
+	for (unsigned i = 0; i < m->ndevs; i++) {
+		const struct devthread *d = &m->devs[i];
+		double span = now_s() - m->started;
+
+		printf("device %u: %s %s hashes=%llu mhs=%.4f shares=%llu hw_errors=%llu\n", i,
+		       d->dev.info.kind, d->dev.info.path, (unsigned long long)d->hashes,
+		       span > 0 ? (double)d->hashes / span / 1e6 : 0, (unsigned long long)d->shares,
+		       (unsigned long long)d->hw_errors);
+	}
 	fflush(stdout);
 }
 
@@ -200,7 +250,9 @@ static int start(struct miner *m, const struct miner_options *opt, char *err, si
 		log_info("device %u: %s, path %s, %u-way", i, m->devs[i].dev.info.kind,
 			 m->devs[i].dev.info.path, m->devs[i].dev.info.parallel);
 	}
-	m->next_status = now_s() + opt->status_interval;
+	m->started = now_s();
+	m->next_status = m->started + opt->status_interval;
+	m->next_devices = m->started + DEVICE_LINES_SECONDS;
 	return 0;
 }
 

@@ -42,6 +42,8 @@ struct miner {
 	struct stats stats;
 	int active;                  /* the pool devices hash for, -1 = none */
 	double next_status;
+	double next_devices;         /* the per-device lines, every 30 s */
+	double started;
 };
 
 /*

@@ -138,6 +138,9 @@ static int on_event(struct pool *p, struct stratum_event *ev, struct scheduler *
 		p->failures += 3;   /* back off harder: retrying will not help soon */
 		return drop(p, sched, now, -1, "the pool refused the worker's authorization");
 	case STRATUM_EV_JOB:
+		if (ev->job->clean && p->last_job >= p->connected_at && p->last_job > 0)
+			log_info("pool %u: job %s is clean (a new block): earlier work flushed",
+				 p->index, ev->job->id);
 		p->last_job = now;
 		if (!p->healthy_since && p->state == POOL_READY)
 			p->healthy_since = now;

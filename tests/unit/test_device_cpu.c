@@ -9,24 +9,6 @@
 #include "sha256d.h"
 #include "work.h"
 
-static void genesis_unit(struct work_unit *wu, uint32_t tag, uint32_t start, uint64_t count,
-			 unsigned bits)
-{
-	const cJSON *v = tu_vector("headers", "H0_genesis");
-	uint8_t header[80];
-	struct work w;
-
-	tu_hex(tu_str(v, "header_hex"), header, 80);
-	work_from_header(&w, header);
-	memset(wu, 0, sizeof(*wu));
-	wu->tag = tag;
-	memcpy(wu->midstate, w.midstate, sizeof(wu->midstate));
-	memcpy(wu->tail, w.tail, sizeof(wu->tail));
-	wu->nonce_start = start;
-	wu->nonce_count = count;
-	wu->zero_bits = bits;
-}
-
 static void open_cpu(struct device *dev, unsigned threads)
 {
 	struct device_config cfg = {.threads = threads};
@@ -74,7 +56,7 @@ static void test_finds_genesis_nonce_with_threads(void **state)
 	open_cpu(&dev, 2);
 	assert_string_equal(dev.info.kind, "cpu");
 	assert_int_equal(dev.info.parallel, 2);
-	genesis_unit(&wu, 7, 0x7c2bac1d - 300000, 600000, 32);
+	tu_genesis_unit(&wu, 7, 0x7c2bac1d - 300000, 600000, 32);
 	assert_int_equal(dev.ops->send_work(&dev, &wu), 0);
 	assert_int_equal(run_until_done(&dev, 7, nonces, 4, &hashes), 1);
 	assert_int_equal(nonces[0], 0x7c2bac1d);
@@ -101,7 +83,7 @@ static void test_no_candidate_lost_when_every_nonce_passes(void **state)
 	uint64_t hashes = 0;
 
 	open_cpu(&dev, 2);
-	genesis_unit(&wu, 1, 0xfffff000u, 200000, 0);   /* wraps past 2^32 too */
+	tu_genesis_unit(&wu, 1, 0xfffff000u, 200000, 0);   /* wraps past 2^32 too */
 	assert_int_equal(dev.ops->send_work(&dev, &wu), 0);
 	assert_int_equal(run_until_done(&dev, 1, nonces, 200000, &hashes), 200000);
 	for (size_t i = 0; i < 200000; i++)
@@ -120,8 +102,8 @@ static void test_new_unit_replaces_old_and_keeps_tags(void **state)
 	bool done_b = false;
 
 	open_cpu(&dev, 2);
-	genesis_unit(&a, 1, 0, 1ull << 32, 20);      /* long: about 100 s alone */
-	genesis_unit(&b, 2, 0x7c2bac1d - 1000, 2000, 32);
+	tu_genesis_unit(&a, 1, 0, 1ull << 32, 20);      /* long: about 100 s alone */
+	tu_genesis_unit(&b, 2, 0x7c2bac1d - 1000, 2000, 32);
 	assert_int_equal(dev.ops->send_work(&dev, &a), 0);
 	assert_int_equal(dev.ops->send_work(&dev, &b), 0);
 	for (int spins = 0; spins < 400 && !done_b; spins++) {
@@ -149,7 +131,7 @@ static void test_abort_stops_work(void **state)
 	struct device_event ev[64];
 
 	open_cpu(&dev, 1);
-	genesis_unit(&a, 3, 0, 1ull << 32, 32);
+	tu_genesis_unit(&a, 3, 0, 1ull << 32, 32);
 	assert_int_equal(dev.ops->send_work(&dev, &a), 0);
 	dev.ops->poll(&dev, ev, 64, 100);
 	assert_int_equal(dev.ops->abort(&dev), 0);
@@ -176,9 +158,9 @@ static void test_refuses_bad_settings(void **state)
 	assert_int_equal(device_open(&dev, "cpu:4", NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "--threads"));
 	open_cpu(&dev, 1);
-	genesis_unit(&wu, 1, 0, 0, 32);
+	tu_genesis_unit(&wu, 1, 0, 0, 32);
 	assert_int_equal(dev.ops->send_work(&dev, &wu), -1);
-	genesis_unit(&wu, 1, 0, 10, 33);
+	tu_genesis_unit(&wu, 1, 0, 10, 33);
 	assert_int_equal(dev.ops->send_work(&dev, &wu), -1);
 	device_close(&dev);
 }

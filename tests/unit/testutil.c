@@ -7,7 +7,9 @@
 
 #include <mbedtls/sha256.h>
 
+#include "device.h"
 #include "hex.h"
+#include "work.h"
 
 static cJSON *vectors;     /* the parsed file, loaded on first use */
 static uint64_t rng_state = 0x853c49e6748fea9bull;
@@ -147,4 +149,22 @@ void tu_fill(void *p, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		b[i] = (uint8_t)(tu_rand() >> 56);
+}
+
+void tu_genesis_unit(struct work_unit *wu, uint32_t tag, uint32_t start, uint64_t count,
+		     unsigned zero_bits)
+{
+	const cJSON *v = tu_vector("headers", "H0_genesis");
+	uint8_t header[80];
+	struct work w;
+
+	tu_hex(tu_str(v, "header_hex"), header, 80);
+	work_from_header(&w, header);
+	memset(wu, 0, sizeof(*wu));
+	wu->tag = tag;
+	memcpy(wu->midstate, w.midstate, sizeof(wu->midstate));
+	memcpy(wu->tail, w.tail, sizeof(wu->tail));
+	wu->nonce_start = start;
+	wu->nonce_count = count;
+	wu->zero_bits = zero_bits;
 }

@@ -42,6 +42,12 @@ void tu_ref_sha256d(const void *data, size_t len, uint8_t out[32]);
 /* mbedTLS's state after compressing one block from state `in`. */
 void tu_ref_compress(const uint32_t in[8], const uint8_t block[64], uint32_t out[8]);
 
+/* A work unit over the genesis header (whose nonce is 0x7c2bac1d): nonces
+   start .. start+count-1 with the share filter zero_bits. */
+struct work_unit;
+void tu_genesis_unit(struct work_unit *wu, uint32_t tag, uint32_t start, uint64_t count,
+		     unsigned zero_bits);
+
 /* Deterministic pseudo-random bytes and words (xorshift64*, per-test seed). */
 void tu_seed(uint64_t seed);
 uint64_t tu_rand(void);
