@@ -12,5 +12,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_mine(int argc, char **argv);
 int cmd_pool(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 
 #endif

@@ -19,8 +19,8 @@ static const struct {
 	{"hash", cmd_hash, "hash HEX160 [--json]            double hash of an 80-byte header"},
 	{"share", cmd_share, "share [--json] < share.json     explain one share as a pool sees it"},
 	{"scan", cmd_scan, "scan --header HEX160 [--start N] [--count K] [--zero-bits B]\n"
-			   "       [--device cpu] [--threads T] [--path P] [--json]"},
-	{"bench", cmd_bench, "bench [--device cpu] [--seconds S] [--threads T] [--path P] [--json]\n"
+			   "       [--device DEVICE] [--threads T] [--path P] [--json]"},
+	{"bench", cmd_bench, "bench [--device DEVICE] [--seconds S] [--threads T] [--path P] [--json]\n"
 			     "       bench --workgen [--seconds S] [--json]"},
 	{"pool", cmd_pool, "pool [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--difficulty D]\n"
 			   "       [--vardiff-rate SHARES_PER_MIN | --no-vardiff] [--notify-interval S]\n"
@@ -28,15 +28,19 @@ static const struct {
 			   "       [--extranonce2-size N] [--version-mask HEX] [--nbits HEX] [--branches N]\n"
 			   "       [--template gbt.json] [--max-clients N] [--run-for S]\n"
 			   "       [--fault-{drop,malformed,silent,reconnect,set-extranonce}-after S]"},
+	{"devices", cmd_devices, "devices                         the boards --device can name here"},
+	{"sim", cmd_sim, "sim --pty [--board SHAPE[,flip=P][,hang=S]] [--link PATH] [--run-for S]\n"
+			 "       the simulated board behind a pseudo-terminal"},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "pipeminer %s: an open FPGA mining appliance stack\nusage:\n", PIPEMINER_VERSION);
-	fprintf(f, "  pipeminer -o URL -u USER [-p PASS] [-o ...] [--device cpu] [options]   mine\n");
+	fprintf(f, "  pipeminer -o URL -u USER [-p PASS] [-o ...] [--device DEVICE] [options]   mine\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  pipeminer %s\n", commands[i].usage);
-	fputc('\n', f);
+	fprintf(f, "\nDEVICE: cpu, sim[:SHAPE] (the RTL in Verilator), serial:PATH[@BAUD], or\n"
+		   "ftdi[:SELECTOR] (pipeminer devices lists what this machine has)\n\n");
 	options_usage(f);
 }
 
