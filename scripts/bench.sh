@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh: the host benchmarks `make bench` prints.
+# bench.sh: the benchmarks `make bench` prints.
 #
 #  - Yardstick: `openssl speed -evp sha256 -bytes 16384`, as nonces/s =
 #    bytes/s / 128 (a nonce costs two 64-byte compressions).
@@ -7,6 +7,11 @@
 #    cpu_ratio = pipeminer / yardstick (target >= 2.7).
 #  - Every path single-threaded, the fastest on 2 threads, and the host's
 #    work-generation rate (new midstates per second).
+#  - The simulated board's speed, and scripts/board_bench.py: the daemon's
+#    latencies (mining.notify -> WORK, NONCE -> mining.submit) and its CPU
+#    use with a board in another process.
+#  - scripts/rtl_bench.sh: the hashing core's size per engine shape and its
+#    Verilator speed (BENCH_RTL=0 skips it).
 # Machines shared with others vary by +-10% from second to second, so the
 # yardstick and pipeminer are measured alternately, ROUNDS times, and the
 # best of each is used; every measurement is printed.
@@ -58,3 +63,18 @@ printf "  extranonce2 rolling (coinbase + 12-branch merkle path + midstate): %12
 	"$(json '["workgen"]["extranonce2_midstates_per_s"]' <<<"$out")"
 printf "  version rolling (BIP 320 bits + midstate):                          %12.0f midstates/s\n" \
 	"$(json '["workgen"]["version_midstates_per_s"]' <<<"$out")"
+
+echo "== the simulated board (the RTL in Verilator, in process; simulated clocks per second, not a board's rate)"
+for shape in full rolled; do
+	out=$($PM bench --device sim:$shape --seconds 3 --json 2>/dev/null)
+	printf "  sim:%-7s %7.3f MH/s\n" "$shape" "$(json '["mhs"]' <<<"$out")"
+done
+
+python3 scripts/board_bench.py
+
+# The hashing core: every shape's size (yosys, iCE40 and ECP5) and the
+# Verilator speed. Cached in build/rtl_bench/; ~20 minutes the first time.
+if [ "${BENCH_RTL:-1}" = 1 ]; then
+	echo "== the hashing core (scripts/rtl_bench.sh; BENCH_RTL=0 skips it)"
+	scripts/rtl_bench.sh
+fi

@@ -10,18 +10,7 @@
 set -u
 . "$(dirname "$0")/tap.sh"
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. "$(dirname "$0")/daemon_lib.sh"
 
 # start_pool NAME PORT ARGS...: a pool in the background; waits until it listens.
 start_pool() {
@@ -29,13 +18,7 @@ start_pool() {
 	shift 2
 	$PIPEMINER pool --listen 127.0.0.1:"$port" "$@" >"$tmp/$name.out" 2>"$tmp/$name.log" &
 	pids+=($!)
-	for _ in $(seq 100); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" \
-			2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "# pool $name did not start" >&2
-	return 1
+	wait_listen "$port"
 }
 
 # mine NAME ARGS...: runs the daemon in the foreground.
@@ -43,21 +26,6 @@ mine() {
 	local name=$1
 	shift
 	$PIPEMINER --threads 1 --status-interval 1 "$@" >"$tmp/$name.out" 2>"$tmp/$name.log"
-}
-
-# field FILE NAME: a number from a "summary: a=1 b=2" line.
-field() {
-	sed -n "s/^summary:.* $2=\([0-9]*\).*/\1/p" "$1" | tail -1
-}
-
-# accounted NAME: every share found ends accepted, rejected, stale or submitted at
-# exit. Shares are "found" (queued for their pool) or stale at once (their job
-# was replaced, or their work unit forgotten, before the nonce came back).
-accounted() {
-	local log=$tmp/$1.log out=$tmp/$1.out found unanswered
-	found=$(grep -cE 'share [0-9a-f]* found for job|is stale: the job was replaced|for forgotten work unit' "$log")
-	unanswered=$(sed -n 's/.* \([0-9]*\) shares\{0,1\} submitted without an answer before exit.*/\1/p' "$log")
-	[ "$found" -eq $(($(field "$out" accepted) + $(field "$out" rejected) + $(field "$out" stale) + ${unanswered:-0})) ]
 }
 
 summary_of() { grep '^summary:' "$tmp/$1.out"; }
