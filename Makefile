@@ -7,9 +7,14 @@
 #   make lint       verilator --lint-only -Wall on every RTL configuration in use
 #   make wave TEST=MODEL   rerun one Verilator bench with an FST waveform
 #   make fuzz       run the parser fuzzers for FUZZ_SECONDS each (default 300)
+#   make demo       a local pool, the daemon and a simulated board for a minute
+#   make bitstream BOARD=x   build one board's bitstream (bitstreams/x/); make bitstreams: all
+#   make prog BOARD=x        flash it; make boards-table: docs/boards.md from the reports
+#   make postsynth  the synthesized netlists of an iCE40 and an ECP5 board find the genesis nonce
+#   make deps-ecp5  the ECP5 tools (YoWASP, from PyPI) into build/ecp5-venv/
 #   make clean      remove build output
 .DELETE_ON_ERROR:
-.PHONY: all deps test bench fuzz fuzz-build demo clean lint wave sim-benches
+.PHONY: all deps test bench fuzz fuzz-build demo clean lint wave sim-benches bitstream bitstreams prog boards-table deps-ecp5 postsynth
 # Object files are kept between runs (make would delete test objects as intermediates).
 .SECONDARY:
 # Two cores is what the project's machines have; builds use both.
@@ -18,8 +23,8 @@ MAKEFLAGS += -j2
 # Everything the project needs, installed by `make deps` (scripts/deps.sh only
 # installs what is missing, with sudo when not root).
 PACKAGES := gcc make pkg-config libcjson-dev libmbedtls-dev libftdi1-dev libcmocka-dev \
-	verilator iverilog yosys nextpnr-ice40 fpga-icestorm openssl \
-	clang libclang-rt-14-dev python3
+	verilator iverilog yosys nextpnr-ice40 fpga-icestorm openfpgaloader openssl \
+	clang libclang-rt-14-dev python3 python3-venv
 
 CC := gcc
 BUILD := build
@@ -236,6 +241,8 @@ SIM_BENCHES += $(BUILD)/sim/$(1)/$(1)
 endef
 
 -include sim/*.mk
+# the board tops' reset (bitstreams/): no bench of its own, linted
+$(eval $(call vlint,reset,pm_reset,))
 
 lint: $(LINT_TARGETS)
 
@@ -253,12 +260,41 @@ wave: | deps
 bench: pipeminer
 	@scripts/bench.sh
 
+# ---- bitstreams (scripts/bitstream.sh; bitstreams/<board>/board.conf) ---------
+BOARDS := $(patsubst bitstreams/%/board.conf,%,$(wildcard bitstreams/*/board.conf))
+
+bitstream: | deps
+	@test -n "$(BOARD)" || { echo "make bitstream BOARD=x, x one of: $(BOARDS)"; exit 2; }
+	@scripts/bitstream.sh $(BOARD)
+
+bitstreams: | deps
+	@for b in $(BOARDS); do scripts/bitstream.sh $$b || exit 1; done
+
+boards-table:
+	@scripts/boards_table.py
+
+# The post-synthesis check of an iCE40 and an ECP5 board (make test runs the
+# iCE40 one; the ECP5 netlist takes ~9 minutes in iverilog).
+postsynth: | deps
+	@bash tests/cli/test_postsynth.sh icebreaker ulx3s-12f
+
+# ECP5's tools (YoWASP nextpnr-ecp5 and Trellis from PyPI) in build/ecp5-venv/;
+# scripts/bitstream.sh runs this itself for an ECP5 board.
+deps-ecp5: | deps
+	@scripts/deps_ecp5.sh
+
+# iceprog (iCE40) or openFPGALoader (ECP5), as the board's board.conf says
+prog: | deps
+	@test -n "$(BOARD)" || { echo "make prog BOARD=x, x one of: $(BOARDS)"; exit 2; }
+	@. bitstreams/$(BOARD)/board.conf && f=bitstreams/build/$(BOARD)/$(BOARD).$$([ $$FAMILY = ecp5 ] && echo bit || echo bin) && \
+	{ test -f $$f || scripts/bitstream.sh $(BOARD); } && echo "$$PROG $$f" && $$PROG $$f
+
 # A local pool, the daemon and a simulated board for about a minute
 # (scripts/demo.sh; DEMO_SECONDS, DEMO_DIFF, DEMO_DEVICE).
 demo: pipeminer
 	@scripts/demo.sh
 
 clean:
-	rm -rf $(BUILD) pipeminer
+	rm -rf $(BUILD) pipeminer bitstreams/build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

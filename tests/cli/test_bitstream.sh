@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The bitstream flow (scripts/bitstream.sh): every board's constraint file
+# names only pins its package has (its top, PLL and pins placed by nextpnr
+# around a stub miner: nextpnr refuses an unknown pin), and the iCEBreaker
+# built for real through yosys, nextpnr (three seeds, timing required) and
+# icepack, with its report checked: timing met at the board's clock, mhs =
+# clock x nonces per clock, the resources within the part.
+set -u
+. "$(dirname "$0")/tap.sh"
+
+for conf in bitstreams/*/board.conf; do
+	b=$(basename "$(dirname "$conf")")
+	check "$b: every pin of its constraint file exists and places" env PINCHECK=1 scripts/bitstream.sh "$b"
+done
+
+# A wrong pin is refused, naming it.
+bad=bitstreams/zz-test-badpin
+rm -rf "$bad"
+cp -r bitstreams/hx8k "$bad"
+sed -i 's/B12$/Z99/' "$bad"/*.pcf
+out=$(PINCHECK=1 scripts/bitstream.sh zz-test-badpin 2>&1)
+rc=$?
+rm -rf "$bad" bitstreams/build/zz-test-badpin-pins
+check "iCE40: a pin the package lacks fails the build, named" test "$rc" -ne 0 -a -n "$(grep "pin named 'Z99'" <<<"$out")"
+
+# The same on ECP5 (the ULX3S's constraints, FT231X TX moved to Z99).
+bad=bitstreams/zz-test-ecp5-badpin
+rm -rf "$bad"
+mkdir "$bad"
+cp bitstreams/ulx3s-12f/board.conf bitstreams/ulx3s/* "$bad"/
+sed -i '/^SOURCES=/d' "$bad"/board.conf
+sed -i 's/SITE "L4"/SITE "Z99"/' "$bad"/ulx3s.lpf
+out=$(PINCHECK=1 scripts/bitstream.sh zz-test-ecp5-badpin 2>&1)
+rc=$?
+rm -rf "$bad" bitstreams/build/zz-test-ecp5-badpin-pins
+check "ECP5: a pin the package lacks fails the build, named" test "$rc" -ne 0 -a -n "$(grep "pin 'Z99', which does not exist" <<<"$out")"
+
+out=$(scripts/bitstream.sh no-such-board 2>&1)
+check "an unknown board is named, with the boards there are" \
+	test $? -eq 2 -a -n "$(grep -F 'no board "no-such-board"' <<<"$out")"
+
+scripts/bitstream.sh icebreaker >/dev/null 2>&1
+check "icebreaker: the flow succeeds and writes the bitstream" test -s bitstreams/build/icebreaker/icebreaker.bin
+r=$(cat bitstreams/build/icebreaker/report.json 2>/dev/null || echo '{}')
+json_check "icebreaker: report has every field" "$r" \
+	'all(k in d for k in ("board", "device", "engine", "engines", "stages", "clock_mhz", "fmax_mhz",
+	 "timing_met", "luts", "lut_capacity", "ffs", "ram_blocks", "dsps", "nonces_per_clock", "mhs", "tools"))'
+json_check "icebreaker: timing met at the board clock" "$r" 'd["timing_met"] and d["fmax_mhz"] >= d["clock_mhz"]'
+json_check "icebreaker: mhs = clock x nonces per clock" "$r" 'abs(d["mhs"] - d["clock_mhz"] * d["nonces_per_clock"]) < 1e-3'
+json_check "icebreaker: nonces per clock of its shape (rolled: engines / 124)" "$r" \
+	'd["engine"] != "rolled" or abs(d["nonces_per_clock"] - d["engines"] / 124) < 1e-9'
+json_check "icebreaker: within the part" "$r" '0 < d["luts"] <= d["lut_capacity"] == 5280 and d["ffs"] > 0'
+json_check "icebreaker: tool versions recorded" "$r" '"Yosys" in d["tools"]["yosys"] and "nextpnr" in d["tools"]["nextpnr-ice40"]'
+tap_end
