@@ -267,8 +267,10 @@ bitstream: | deps
 	@test -n "$(BOARD)" || { echo "make bitstream BOARD=x, x one of: $(BOARDS)"; exit 2; }
 	@scripts/bitstream.sh $(BOARD)
 
+# every board, carrying on past a failure; the failures are named at the end
 bitstreams: | deps
-	@for b in $(BOARDS); do scripts/bitstream.sh $$b || exit 1; done
+	@failed=; for b in $(BOARDS); do scripts/bitstream.sh $$b || failed="$$failed $$b"; done; \
+	test -z "$$failed" || { echo "make bitstreams: failed:$$failed"; exit 1; }
 
 boards-table:
 	@scripts/boards_table.py
