@@ -48,10 +48,7 @@ src=bitstreams/${SOURCES:-$board}
 out=bitstreams/build/$board
 mkdir -p "$out"
 JOBS=${JOBS:-2}
-RTL="rtl/pm_miner_top.v rtl/pm_core.v rtl/pm_link.v rtl/pm_result_fifo.v rtl/pm_delay.v
-	rtl/pm_sha256_round.v rtl/pm_sha256_wexp.v rtl/pm_engine_rolled.v rtl/pm_engine_unrolled.v
-	rtl/pm_engine_full.v rtl/pm_uart_rx.v rtl/pm_uart_tx.v rtl/pm_crc16.v rtl/pm_frame_rx.v
-	rtl/pm_frame_tx.v rtl/pm_reset.v"
+RTL="rtl/*.v"   # every module; yosys keeps what the top uses
 # PINCHECK=1: the board's top, PLL and pins around a stub miner
 # (tests/bitstreams/stub_miner.v), one seed, no bitstream: nextpnr refuses a
 # constraint that names a pin the package does not have.
@@ -61,7 +58,7 @@ if [ "${PINCHECK:-0}" = 1 ]; then
 	mkdir -p "$out"
 	SEEDS=1
 fi
-RTL=$(echo $RTL)   # one line: yosys -p reads a newline as the end of a command
+RTL=$(echo $RTL)   # the names, on one line (yosys -p ends a command at a newline)
 
 fail() {
 	echo "bitstream $board: $*" >&2

@@ -21,10 +21,7 @@
 set -u
 . "$(dirname "$0")/tap.sh"
 
-RTL=$(echo rtl/pm_miner_top.v rtl/pm_core.v rtl/pm_link.v rtl/pm_result_fifo.v rtl/pm_delay.v \
-	rtl/pm_sha256_round.v rtl/pm_sha256_wexp.v rtl/pm_engine_rolled.v rtl/pm_engine_unrolled.v \
-	rtl/pm_engine_full.v rtl/pm_uart_rx.v rtl/pm_uart_tx.v rtl/pm_crc16.v rtl/pm_frame_rx.v \
-	rtl/pm_frame_tx.v)
+RTL=$(echo rtl/*.v)   # every module; yosys keeps what pm_miner_top uses
 
 # postsynth BOARD
 postsynth() {
