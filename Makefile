@@ -66,6 +66,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(ASM_SRC:%.S=$(BUILD)/%.o)
 # The RTL (rtl/), for the simulated board below and the benches and lint.
 RTL_SRC := $(sort $(wildcard rtl/*.v))
 VERILATOR_FLAGS := -Wall -Irtl --x-assign fast --x-initial fast
+# Verilator's own make compiles a model with -Os; -O2 simulates the FULL core
+# about 15% faster (measured: 1.08 against 0.94 M nonces/s; -O3 gave 1.06).
+VMODEL_OPT := -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2"
 
 # The simulated board (sim/pmsim.h): rtl/pm_miner_top verilated once per
 # shape (its own model class, so one binary holds them all), the C ABI over
@@ -107,14 +110,12 @@ pipeminer: $(BUILD)/host/main.o $(LIB_OBJ) $(SIMLIB_OBJ)
 
 # ---- the simulated board (sim/pmsim.h; variables at the top) -----------------
 SIMLIB_CXX := g++ -O2 -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd
-# Verilator's own make would compile the model with -Os; the speed matters here.
-SIMLIB_OPT := -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1"
 
 define simshape
 $(SIMLIB)/$(1)/Vsim_$(1)__ALL.a: $(RTL_SRC) $(wildcard rtl/*.vh) rtl/lint.vlt | deps
 	@mkdir -p $(SIMLIB)/$(1)
 	@echo "  VERILATE simulated board: $(1)"
-	$(Q)verilator --cc --build -j 2 -O3 $(VERILATOR_FLAGS) $(SIMLIB_OPT) --prefix Vsim_$(1) \
+	$(Q)verilator --cc --build -j 2 -O3 $(VERILATOR_FLAGS) $(VMODEL_OPT) --prefix Vsim_$(1) \
 		$(SIMLIB_PARAMS_$(1)) -GBAUD_DIV=16\'d$(SIMLIB_BAUD_DIV) \
 		-GCLOCK_HZ=32\'d$(SIMLIB_CLOCK_HZ) --top-module pm_miner_top --Mdir $(SIMLIB)/$(1) \
 		rtl/lint.vlt $(RTL_SRC) >$(SIMLIB)/$(1).log 2>&1 || { tail -40 $(SIMLIB)/$(1).log; exit 1; }
@@ -226,7 +227,7 @@ define vbench_build
 $(BUILD)/sim/$(1)/$(1): $(RTL_SRC) sim/$(2) $(wildcard sim/*.h) $(BUILD)/libpm.a | deps
 	@mkdir -p $(BUILD)/sim
 	@echo "  VERILATE $(1)$(5)"
-	$(Q)verilator --cc --exe --build -j 2 -O3 $(VERILATOR_FLAGS) $(4) --top-module $(3) \
+	$(Q)verilator --cc --exe --build -j 2 -O3 $(VERILATOR_FLAGS) $(VMODEL_OPT) $(4) --top-module $(3) \
 		--Mdir $(BUILD)/sim/$(1) -o $(1) rtl/lint.vlt $(RTL_SRC) $(CURDIR)/sim/$(2) \
 		-CFLAGS "-O2 -I$(CURDIR)/host -I$(CURDIR)/sim" \
 		-LDFLAGS "$(abspath $(BUILD)/libpm.a) $(BASE_LIBS)" >$(BUILD)/sim/$(1).log 2>&1 \
