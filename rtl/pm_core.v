@@ -26,8 +26,8 @@
 // so no result is ever dropped; o_lost would say if one were.
 //
 // The FIFO holds 2^FIFO_LOG2 results, raised to the smallest power of two
-// above the most nonces that can be in flight (FIFO_DEPTH), so the engines
-// never wait on an empty FIFO: a FULL core gets 128 entries.
+// above the most nonces that can be in flight plus one (FIFO_DEPTH), so the
+// engines never wait on an empty FIFO: a FULL core gets 128 entries.
 //
 // Done: when every engine has started its last nonce and none is in
 // flight, o_done_pulse rises for one cycle (every result of the unit is in
@@ -78,8 +78,8 @@ module pm_core #(
 		ENGINE == 2'd1 ? {24'd0, STAGES} + 1 : {16'd0, LATENCY} + 1;
 	localparam integer INFLIGHT = NE * PER_ENGINE;
 	localparam integer IW = pm_clog2(INFLIGHT + 2);     // the in-flight counter
-	localparam integer FL = pm_clog2(INFLIGHT + 1) > {27'd0, FIFO_LOG2} ?
-		pm_clog2(INFLIGHT + 1) : {27'd0, FIFO_LOG2};
+	localparam integer FL = pm_clog2(INFLIGHT + 2) > {27'd0, FIFO_LOG2} ?
+		pm_clog2(INFLIGHT + 2) : {27'd0, FIFO_LOG2};
 	localparam [4:0]  FIFO_LOG2_EFF = FL[4:0];
 	localparam [15:0] FIFO_DEPTH = 16'd1 << FIFO_LOG2_EFF;
 
@@ -100,10 +100,19 @@ module pm_core #(
 	wire [32*NE-1:0] nonce;
 	reg  [NE-1:0] grant;
 	wire [FIFO_LOG2_EFF:0] fifo_used;
-	// room for one more nonce: the FIFO's RAM can take every result in flight
+	// Room for one more nonce: the FIFO's RAM can take every result in
+	// flight. Registered, so the FIFO's pointers and the adders are not on
+	// the path to the engines' entry registers (it was the critical path on
+	// every board): decided a cycle early with one nonce to spare. Safe
+	// because used + in flight grows by at most one a cycle (a start adds
+	// one; a done leaves the flight and adds at most one to the FIFO):
+	// used + inflight + 1 now <= used + inflight + 2 a cycle ago <= depth.
 	wire [31:0] need = {{(31 - FIFO_LOG2_EFF){1'b0}}, fifo_used} +
-		{{(32 - IW){1'b0}}, r_inflight} + 32'd1;
-	wire room = need <= {16'd0, FIFO_DEPTH};
+		{{(32 - IW){1'b0}}, r_inflight} + 32'd2;
+	reg r_room;
+	always @(posedge i_clk)
+		r_room <= !i_rst && need <= {16'd0, FIFO_DEPTH};
+	wire room = r_room;
 
 	// the lowest requesting engine starts a nonce
 	integer k;
