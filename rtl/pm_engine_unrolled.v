@@ -14,10 +14,13 @@
 //                   X holds the end of its first hash (feed-forward:
 //                   H = midstate + state, then state := IV, W0..7 := H)
 //
-// Hash 1 runs rounds R1..63 from the midstate with W0..W2 = tail (R1 = 0
-// for STAGES >= 4: 64 round slots are what 61 rounds cost anyway) or, for
-// STAGES = 2, from round 2 (state after rounds 0..1, rebuilt from state3 and
-// the midstate): 31 passes instead of 32. Hash 2 runs rounds 0..P1*S-1 and
+// Hash 1 runs rounds R1..63, R1 = 64 - S * P1: from the midstate with
+// W0..W2 = tail (R1 = 0: S = 4, 8, 16, 32, 64), from round 1 (R1 = 1: the
+// state after round 0, rebuilt from state3 and the midstate: S = 3, 7, 9,
+// 21, 63) or from round 2 (R1 = 2: after rounds 0..1: S = 2, 31, 62). Those
+// are the ring sizes STAGES may take; S = 21 is the one that matters, a
+// nonce per 6 cycles where S = 16 takes 8 and S = 32 takes 4. Hash 2 runs
+// rounds 0..P1*S-1 and
 // its H7 = IV7 + e after round 60 is tested as it leaves stage 60 % S in
 // the last pass; the rest of that pass is spent, the slot frees at X.
 //
@@ -27,7 +30,7 @@
 `default_nettype none
 
 module pm_engine_unrolled #(
-	parameter [7:0] STAGES = 8'd4       // 2..64, a power of two
+	parameter [7:0] STAGES = 8'd4       // 2..64 with 64 - STAGES * ceil(61 / STAGES) <= 2
 ) (
 	input  wire         i_clk,
 	input  wire         i_rst,
@@ -116,6 +119,14 @@ module pm_engine_unrolled #(
 		assign st1 = i_midstate[255:32];
 		assign p1 = i_midstate[31:0] + pm_k(6'd0) + i_tail[95:64];
 		assign w1 = {i_tail, w3, 32'h80000000, 320'd0, 32'h00000280};
+	end else if (R1 == 1) begin : g_start1
+		// after round 0: (a0, M0, M1, M2, e0, M4, M5, M6) =
+		// (state3 c, d, M1, M2, state3 g, h, M5, M6)
+		wire [31:0] w16 = pm_s0(i_tail[63:32]) + i_tail[95:64];
+
+		assign st1 = {i_state3[191:128], i_midstate[223:160], i_state3[63:0], i_midstate[95:64]};
+		assign p1 = i_midstate[63:32] + pm_k(6'd1) + i_tail[63:32];
+		assign w1 = {i_tail[63:0], w3, 32'h80000000, 320'd0, 32'h00000280, w16};
 	end else begin : g_start2
 		// after rounds 0..1: (a1, a0, M0, M1, e1, e0, M4, M5) =
 		// (state3 b, c, d, M1, state3 f, g, h, M5)

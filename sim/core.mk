@@ -16,7 +16,7 @@ $(eval $(call corebench,wexp,tb_round.cpp,pm_sha256_wexp,-CFLAGS -DTB_WEXP=1))
 
 # one model per engine shape
 $(eval $(call corebench,engine_rolled,tb_engine.cpp,pm_engine_rolled,-CFLAGS -DTB_KIND=0))
-$(foreach s,2 4 8 16 32 64,$(eval $(call corebench,engine_s$(s),tb_engine.cpp,pm_engine_unrolled,-GSTAGES=8\'d$(s) -CFLAGS -DTB_KIND=1 -CFLAGS -DTB_STAGES=$(s))))
+$(foreach s,2 3 4 8 9 16 21 31 32 64,$(eval $(call corebench,engine_s$(s),tb_engine.cpp,pm_engine_unrolled,-GSTAGES=8\'d$(s) -CFLAGS -DTB_KIND=1 -CFLAGS -DTB_STAGES=$(s))))
 $(eval $(call corebench,engine_full,tb_engine.cpp,pm_engine_full,-CFLAGS -DTB_KIND=2))
 
 # pm_core: two rolled widths, a ring, the full pipeline
@@ -24,4 +24,5 @@ core_params = -GENGINE=2\'d$(1) -GENGINES=8\'d$(2) -GSTAGES=8\'d$(3) -CFLAGS -DT
 $(eval $(call corebench,core_rolled2,tb_core.cpp,pm_core,$(call core_params,0,2,1)))
 $(eval $(call corebench,core_rolled4,tb_core.cpp,pm_core,$(call core_params,0,4,1)))
 $(eval $(call corebench,core_s4,tb_core.cpp,pm_core,$(call core_params,1,1,4)))
+$(eval $(call corebench,core_s21x2,tb_core.cpp,pm_core,$(call core_params,1,2,21)))
 $(eval $(call corebench,core_full,tb_core.cpp,pm_core,$(call core_params,2,1,1)))
