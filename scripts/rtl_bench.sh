@@ -24,7 +24,7 @@ out=build/rtl_bench
 mkdir -p "$out"
 JOBS=${JOBS:-2}
 SPEED_SECONDS=${SPEED_SECONDS:-5}
-shapes=${*:-rolled s2 s4 s8 s16 s32 s64 full}
+shapes=${*:-rolled s2 s3 s4 s8 s9 s16 s21 s32 s64 full}
 
 COMMON="rtl/pm_core.v rtl/pm_result_fifo.v rtl/pm_delay.v rtl/pm_sha256_round.v rtl/pm_sha256_wexp.v"
 
