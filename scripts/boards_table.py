@@ -6,6 +6,7 @@ committed table says exactly what was built and with what."""
 import glob
 import json
 import os
+import shlex
 import sys
 
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -55,6 +56,23 @@ for r in reports:
         "met" if r["timing_met"] else "NOT met", r["luts"], r["lut_capacity"],
         100 * r["luts"] // max(1, r["lut_capacity"]), r["ffs"], r["ram_blocks"], r["dsps"],
         r["nonces_per_clock"], r["mhs"], "%g" % t if t else "-", r.get("seed", "-")))
+# What limits each board below its target (or what it would take to go
+# further): board.conf's LIMIT="...", written by whoever measured it.
+limits = []
+for r in reports:
+    conf = "bitstreams/%s/board.conf" % r["board"]
+    text = None
+    if os.path.exists(conf):
+        with open(conf) as f:
+            for line in f:
+                if line.startswith("LIMIT="):
+                    text = shlex.split(line[len("LIMIT="):], comments=True)[0]
+    t = target(r["device"])
+    verdict = "target met" if t and r["timing_met"] and r["mhs"] >= t else "below target"
+    if text:
+        limits.append("- **%s** (%.3f MH/s, %s): %s" % (r["board"], r["mhs"], verdict, text))
+if limits:
+    lines += ["", "## What limits each board", ""] + limits
 built = {r["board"] for r in reports}
 missing = [b for b in boards if b not in built]
 if missing:
