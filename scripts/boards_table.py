@@ -47,6 +47,21 @@ lines = [
     "| board | device | engine | clock MHz | Fmax MHz | timing | LUTs used / capacity | FFs | RAM | DSP | nonces/clock | MH/s | target MH/s | seed |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
 ]
+
+
+def limit(board):
+    """board.conf's LIMIT="...": what keeps the board from its target (or what
+    it would take to go further), written by whoever measured it."""
+    conf = "bitstreams/%s/board.conf" % board
+    if os.path.exists(conf):
+        with open(conf) as f:
+            for line in f:
+                if line.startswith("LIMIT="):
+                    return shlex.split(line[len("LIMIT="):], comments=True)[0]
+    return None
+
+
+limits = []
 for r in reports:
     shape = r["engine"] + (" S=%d" % r["stages"] if r["engine"] == "unrolled" else "") + \
         " x%d" % r["engines"]
@@ -56,20 +71,9 @@ for r in reports:
         "met" if r["timing_met"] else "NOT met", r["luts"], r["lut_capacity"],
         100 * r["luts"] // max(1, r["lut_capacity"]), r["ffs"], r["ram_blocks"], r["dsps"],
         r["nonces_per_clock"], r["mhs"], "%g" % t if t else "-", r.get("seed", "-")))
-# What limits each board below its target (or what it would take to go
-# further): board.conf's LIMIT="...", written by whoever measured it.
-limits = []
-for r in reports:
-    conf = "bitstreams/%s/board.conf" % r["board"]
-    text = None
-    if os.path.exists(conf):
-        with open(conf) as f:
-            for line in f:
-                if line.startswith("LIMIT="):
-                    text = shlex.split(line[len("LIMIT="):], comments=True)[0]
-    t = target(r["device"])
-    verdict = "target met" if t and r["timing_met"] and r["mhs"] >= t else "below target"
+    text = limit(r["board"])
     if text:
+        verdict = "target met" if t and r["timing_met"] and r["mhs"] >= t else "below target"
         limits.append("- **%s** (%.3f MH/s, %s): %s" % (r["board"], r["mhs"], verdict, text))
 if limits:
     lines += ["", "## What limits each board", ""] + limits
