@@ -21,12 +21,18 @@
 // arbiter; ROLLED engines settle one cycle apart, a ring only waits for its
 // free slots, so the cost is nil except for several FULL (or 64-stage)
 // engines, which ENGINES > 1 does not speed up (rate: min(1, ENGINES /
-// CYCLES) nonces per clock). A nonce starts only while the FIFO's RAM has
-// room for it and every nonce already in flight (each could be a result),
-// so no result is ever dropped; o_lost would say if one were.
+// CYCLES) nonces per clock). The grant is decided a cycle ahead into a
+// register, from each engine's o_ready_next and the next value of its range
+// state, so no path runs from the link's load or abort, or from one
+// engine's ready through the priority, into another engine's entry
+// registers (that path, across two rings, limited the 45F). A nonce starts
+// only while the FIFO's RAM has room for it and every nonce already in
+// flight (each could be a result), so no result is ever dropped; o_lost
+// would say if one were, or if an engine was granted a nonce it could not
+// take.
 //
 // The FIFO holds 2^FIFO_LOG2 results, raised to the smallest power of two
-// above the most nonces that can be in flight plus one (FIFO_DEPTH), so the
+// above the most nonces that can be in flight plus two (FIFO_DEPTH), so the
 // engines never wait on an empty FIFO: a FULL core gets 128 entries.
 //
 // Done: when every engine has started its last nonce and none is in
@@ -78,8 +84,8 @@ module pm_core #(
 		ENGINE == 2'd1 ? {24'd0, STAGES} + 1 : {16'd0, LATENCY} + 1;
 	localparam integer INFLIGHT = NE * PER_ENGINE;
 	localparam integer IW = pm_clog2(INFLIGHT + 2);     // the in-flight counter
-	localparam integer FL = pm_clog2(INFLIGHT + 2) > {27'd0, FIFO_LOG2} ?
-		pm_clog2(INFLIGHT + 2) : {27'd0, FIFO_LOG2};
+	localparam integer FL = pm_clog2(INFLIGHT + 3) > {27'd0, FIFO_LOG2} ?
+		pm_clog2(INFLIGHT + 3) : {27'd0, FIFO_LOG2};
 	localparam [4:0]  FIFO_LOG2_EFF = FL[4:0];
 	localparam [15:0] FIFO_DEPTH = 16'd1 << FIFO_LOG2_EFF;
 
@@ -98,31 +104,41 @@ module pm_core #(
 	// ---- engines ---------------------------------------------------------------
 	wire [NE-1:0] ready, act, done, found;
 	wire [32*NE-1:0] nonce;
-	reg  [NE-1:0] grant;
 	wire [FIFO_LOG2_EFF:0] fifo_used;
 	// Room for one more nonce: the FIFO's RAM can take every result in
-	// flight. Registered, so the FIFO's pointers and the adders are not on
-	// the path to the engines' entry registers (it was the critical path on
-	// every board): decided a cycle early with one nonce to spare. Safe
+	// flight. Registered, and so is the grant it feeds, so the FIFO's
+	// pointers and the adders are not on the path to the engines' entry
+	// registers: decided two cycles early with two nonces to spare. Safe
 	// because used + in flight grows by at most one a cycle (a start adds
-	// one; a done leaves the flight and adds at most one to the FIFO):
-	// used + inflight + 1 now <= used + inflight + 2 a cycle ago <= depth.
+	// one; a done leaves the flight and adds at most one to the FIFO): a
+	// grant taking effect at t was decided at t-1 from r_room, itself from
+	// the counts at t-2, so used + inflight + 1 at t <= their sum at t-2 + 3
+	// <= depth.
 	wire [31:0] need = {{(31 - FIFO_LOG2_EFF){1'b0}}, fifo_used} +
-		{{(32 - IW){1'b0}}, r_inflight} + 32'd2;
+		{{(32 - IW){1'b0}}, r_inflight} + 32'd3;
 	reg r_room;
 	always @(posedge i_clk)
 		r_room <= !i_rst && need <= {16'd0, FIFO_DEPTH};
-	wire room = r_room;
 
-	// the lowest requesting engine starts a nonce
+	// The grant for the next cycle: the lowest engine that will still have
+	// nonces to start (act_next, which also says the unit runs) and be
+	// ready. A load or an abort in the cycle a grant takes effect cancels it
+	// (take): the engines drop it themselves, as they flush.
+	wire [NE-1:0] act_next, ready_next;
+	reg  [NE-1:0] grant_next, r_grant;
 	integer k;
 	always @(*) begin
-		grant = {NE{1'b0}};
+		grant_next = {NE{1'b0}};
 		for (k = NE - 1; k >= 0; k = k - 1)
-			if (r_running && room && !flush && act[k] && ready[k])
-				grant = {{(NE - 1){1'b0}}, 1'b1} << k;
+			if (r_room && act_next[k] && ready_next[k])
+				grant_next = {{(NE - 1){1'b0}}, 1'b1} << k;
 	end
-	wire issue = |grant;
+	always @(posedge i_clk)
+		r_grant <= i_rst ? {NE{1'b0}} : grant_next;
+	wire [NE-1:0] take = flush ? {NE{1'b0}} : r_grant;
+	wire issue = |take;
+	// a grant the engine could not take: never, if o_ready_next tells true
+	wire missed = (take & ~ready) != {NE{1'b0}};
 
 	genvar e;
 	generate for (e = 0; e < NE; e = e + 1) begin : g_eng
@@ -137,19 +153,18 @@ module pm_core #(
 		wire         end_in = (i_nonce_end & HIGH) == FIRST;
 		wire         in_range = FIRST - i_nonce_start <= i_nonce_end - i_nonce_start;
 
+		assign act_next[e] = i_rst || i_abort ? 1'b0 :
+			i_load ? start_in || end_in || in_range :
+			take[e] ? r_ptr != r_stop : r_act;
+
 		always @(posedge i_clk) begin
 			if (i_load) begin
 				r_ptr <= start_in ? i_nonce_start : FIRST;
 				r_stop <= end_in ? i_nonce_end : LAST;
-			end else if (grant[e]) begin
+			end else if (take[e]) begin
 				r_ptr <= (r_ptr & HIGH) | ((r_ptr + 32'd1) & ~HIGH);
 			end
-			if (i_rst || i_abort)
-				r_act <= 1'b0;
-			else if (i_load)
-				r_act <= start_in || end_in || in_range;
-			else if (grant[e])
-				r_act <= r_ptr != r_stop;
+			r_act <= act_next[e];
 		end
 		assign act[e] = r_act;
 
@@ -157,24 +172,24 @@ module pm_core #(
 			pm_engine_rolled u_eng (
 				.i_clk(i_clk), .i_rst(i_rst), .i_flush(flush),
 				.i_midstate(i_midstate), .i_state3(i_state3), .i_tail(i_tail),
-				.i_mask(r_mask), .i_valid(grant[e]), .i_nonce(r_ptr),
-				.o_ready(ready[e]), .o_done(done[e]), .o_found(found[e]),
+				.i_mask(r_mask), .i_valid(r_grant[e]), .i_nonce(r_ptr),
+				.o_ready(ready[e]), .o_ready_next(ready_next[e]), .o_done(done[e]), .o_found(found[e]),
 				.o_nonce(nonce[32 * e +: 32]), .o_h7()
 			);
 		end else if (ENGINE == 2'd1) begin : g_unrolled
 			pm_engine_unrolled #(.STAGES(STAGES)) u_eng (
 				.i_clk(i_clk), .i_rst(i_rst), .i_flush(flush),
 				.i_midstate(i_midstate), .i_state3(i_state3), .i_tail(i_tail),
-				.i_mask(r_mask), .i_valid(grant[e]), .i_nonce(r_ptr),
-				.o_ready(ready[e]), .o_done(done[e]), .o_found(found[e]),
+				.i_mask(r_mask), .i_valid(r_grant[e]), .i_nonce(r_ptr),
+				.o_ready(ready[e]), .o_ready_next(ready_next[e]), .o_done(done[e]), .o_found(found[e]),
 				.o_nonce(nonce[32 * e +: 32]), .o_h7()
 			);
 		end else begin : g_full
 			pm_engine_full u_eng (
 				.i_clk(i_clk), .i_rst(i_rst), .i_flush(flush),
 				.i_midstate(i_midstate), .i_state3(i_state3), .i_tail(i_tail),
-				.i_mask(r_mask), .i_valid(grant[e]), .i_nonce(r_ptr),
-				.o_ready(ready[e]), .o_done(done[e]), .o_found(found[e]),
+				.i_mask(r_mask), .i_valid(r_grant[e]), .i_nonce(r_ptr),
+				.o_ready(ready[e]), .o_ready_next(ready_next[e]), .o_done(done[e]), .o_found(found[e]),
 				.o_nonce(nonce[32 * e +: 32]), .o_h7()
 			);
 		end
@@ -212,7 +227,7 @@ module pm_core #(
 			if (i_load)
 				r_tag <= i_tag;
 			r_hashes <= r_hashes + {47'd0, any_done};
-			r_lost <= r_lost || overflow || many;
+			r_lost <= r_lost || overflow || many || missed;
 			if (flush)
 				r_inflight <= {IW{1'b0}};
 			else

@@ -41,6 +41,7 @@ module pm_engine_full (
 	input  wire         i_valid,
 	input  wire [31:0]  i_nonce,
 	output wire         o_ready,
+	output wire         o_ready_next,   // o_ready on the next edge: always
 	output reg          o_done,
 	output reg          o_found,
 	output wire [31:0]  o_nonce,
@@ -79,6 +80,7 @@ module pm_engine_full (
 
 	wire [31:0] w3 = bswap(i_nonce);
 	assign o_ready = 1'b1;
+	assign o_ready_next = 1'b1;
 
 	genvar b, sl, i, j;
 	// The class of each (boundary b, slot sl), as localparam expressions

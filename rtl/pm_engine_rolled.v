@@ -34,6 +34,7 @@ module pm_engine_rolled (
 	input  wire         i_valid,        // a nonce is offered
 	input  wire [31:0]  i_nonce,        // its value (W3 = bswap32)
 	output wire         o_ready,        // it is accepted when valid && ready
+	output wire         o_ready_next,   // o_ready on the next edge (for a registered grant)
 	output reg          o_done,         // one cycle: a nonce is hashed
 	output reg          o_found,        // with o_done: it passes the filter
 	output reg  [31:0]  o_nonce,        // with o_done: that nonce
@@ -57,6 +58,8 @@ module pm_engine_rolled (
 
 	wire accept = i_valid && o_ready;
 	assign o_ready = r_phase == S_IDLE || r_phase == S_TEST;
+	assign o_ready_next = i_rst || i_flush || (o_ready && !accept) ||
+		(r_phase == S_H2 && r_t == 6'd60);
 
 	function [31:0] win;        // window position k (0 = oldest)
 		input [511:0] w;

@@ -42,6 +42,7 @@ module pm_engine_unrolled #(
 	input  wire         i_valid,
 	input  wire [31:0]  i_nonce,
 	output wire         o_ready,
+	output wire         o_ready_next,   // o_ready on the next edge (for a registered grant)
 	output reg          o_done,
 	output reg          o_found,
 	output wire [31:0]  o_nonce,
@@ -201,6 +202,9 @@ module pm_engine_unrolled #(
 			end
 		end
 	end endgenerate
+
+	// X's next slot is the last stage's now (a start enters R_0, not X)
+	assign o_ready_next = i_rst || i_flush || !g_st[S - 1].r_v || g_st[S - 1].r_q == Q_LAST;
 
 	always @(posedge i_clk) begin
 		r_xq <= g_st[S - 1].r_q;

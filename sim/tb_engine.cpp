@@ -48,6 +48,7 @@ struct bench {
 	sim<model> s;
 	std::vector<uint64_t> accepts;  // edge of each accepted nonce, in order
 	std::vector<done_rec> dones;
+	uint64_t edges = 0, mispredicted = 0;   // o_ready_next against o_ready
 
 	bench(int argc, char **argv) : s(argc, argv)
 	{
@@ -72,7 +73,11 @@ struct bench {
 
 		s.top->i_valid = nonce != nullptr;
 		s.top->i_nonce = nonce ? *nonce : 0;
+		s.eval();
+		bool foretold = s.top->o_ready_next;
 		s.tick();
+		edges++;
+		mispredicted += foretold != (s.top->o_ready != 0);
 		if (taken)
 			accepts.push_back(s.cycles);
 		if (s.top->o_done)
@@ -240,6 +245,10 @@ int main(int argc, char **argv)
 			"(%u stale, %u wrong)", n, stale, bad);
 	}
 
+	// pm_core grants a nonce a cycle ahead on o_ready_next's word
+	t.check(b.edges > 0 && b.mispredicted == 0,
+		"o_ready_next foretold o_ready on every edge (%llu edges, %llu wrong)",
+		(unsigned long long)b.edges, (unsigned long long)b.mispredicted);
 	t.note("%llu cycles simulated", (unsigned long long)b.s.cycles);
 	return t.finish();
 }
