@@ -59,6 +59,10 @@ if [ "${PINCHECK:-0}" = 1 ]; then
 	SEEDS=1
 fi
 RTL=$(echo $RTL)   # the names, on one line (yosys -p ends a command at a newline)
+# A build starts clean: a bitstream, report or seed log of an earlier build
+# must not stand beside this one's (a build that fails leaves no bitstream,
+# so `make prog` cannot flash one that no longer matches board.conf).
+rm -f "$out"/seed* "$out/report.json" "$out/$board".{asc,bin,config,bit}
 
 fail() {
 	echo "bitstream $board: $*" >&2

@@ -4,7 +4,8 @@
 # around a stub miner: nextpnr refuses an unknown pin), and the iCEBreaker
 # built for real through yosys, nextpnr (three seeds, timing required) and
 # icepack, with its report checked: timing met at the board's clock, mhs =
-# clock x nonces per clock, the resources within the part.
+# clock x nonces per clock, the resources within the part. A build that
+# fails leaves no bitstream or report of an earlier one behind.
 set -u
 . "$(dirname "$0")/tap.sh"
 
@@ -34,6 +35,22 @@ out=$(PINCHECK=1 scripts/bitstream.sh zz-test-ecp5-badpin 2>&1)
 rc=$?
 rm -rf "$bad" bitstreams/build/zz-test-ecp5-badpin-pins
 check "ECP5: a pin the package lacks fails the build, named" test "$rc" -ne 0 -a -n "$(grep "pin 'Z99', which does not exist" <<<"$out")"
+
+# A build that fails leaves nothing of an earlier build behind: here the PLL
+# cannot make the clock, and the bitstream, report and seed log planted as
+# an earlier build's are gone.
+bad=bitstreams/zz-test-stale
+rm -rf "$bad" bitstreams/build/zz-test-stale
+cp -r bitstreams/icebreaker "$bad"
+sed -i 's/^CLOCK_MHZ=.*/CLOCK_MHZ=1000/' "$bad"/board.conf
+mkdir -p bitstreams/build/zz-test-stale
+for f in zz-test-stale.bin zz-test-stale.asc report.json seed1.log; do echo old >bitstreams/build/zz-test-stale/$f; done
+out=$(scripts/bitstream.sh zz-test-stale 2>&1)
+rc=$?
+left=$(ls bitstreams/build/zz-test-stale)
+rm -rf "$bad" bitstreams/build/zz-test-stale
+check "a failed build names its cause and leaves no earlier bitstream or report" \
+	test "$rc" -ne 0 -a -n "$(grep "cannot make 1000 MHz" <<<"$out")" -a -z "$(grep -E 'bin|asc|report|seed' <<<"$left")"
 
 out=$(scripts/bitstream.sh no-such-board 2>&1)
 check "an unknown board is named, with the boards there are" \
