@@ -19,6 +19,10 @@
 // So the round itself adds only p + S1(e) + Ch(e,f,g) (T1) and T1 + S0(a) +
 // Maj(a,b,c) (new a) or d + T1 (new e): the h + K + W sum is off the
 // critical path (the makomk/ZTEX "t1 precompute"). Constant inputs fold.
+// T2 = S0(a) + Maj(a,b,c) is summed beside T1 and new a = T1 + T2 is a
+// pm_add32 of its own, so T1's carry chain feeds new a's directly (as
+// t1 + S0 + Maj synthesis would merge the three into full adders in LUTs
+// before one chain: a LUT level more; docs/rtl.md has the figures).
 `default_nettype none
 
 module pm_sha256_round (
@@ -35,7 +39,12 @@ module pm_sha256_round (
 	wire [31:0] g = i_state[31:0];
 	wire [31:0] t1 = i_p + `PM_S1(e) + `PM_CH(e, f, g);
 
-	assign o_state = {t1 + `PM_S0(a) + `PM_MAJ(a, b, c), a, b, c, d + t1, e, f};
+	wire [31:0] t2 = `PM_S0(a) + `PM_MAJ(a, b, c);
+	wire [31:0] a_new;
+
+	pm_add32 u_a (.i_a(t1), .i_b(t2), .o_y(a_new));
+
+	assign o_state = {a_new, a, b, c, d + t1, e, f};
 	assign o_p = g + i_kw;
 endmodule
 
