@@ -219,11 +219,19 @@ if "$FAMILY" == "ice40":
     # flip-flops: yosys's count of SB_DFF* cells (an iCE40 logic cell is a
     # LUT4 and a flip-flop; nextpnr reports the packed cells)
     lut, ram, dsp = "ICESTORM_LC", "ICESTORM_RAM", "ICESTORM_DSP"
-    ffs = 0
+    # stat lists each module, then (with a kept hierarchy: rtl/pm_add32.v)
+    # the "design hierarchy" totals: count that section, or the only module
+    sections = {}
+    name = None
     for line in open(f"{out}/synth.stat"):
+        if line.startswith("==="):
+            name = line.strip("= \n")
+            sections[name] = 0
+            continue
         f = line.split()
-        if len(f) == 2 and f[0].startswith("SB_DFF"):
-            ffs += int(f[1])
+        if name is not None and len(f) == 2 and f[0].startswith("SB_DFF"):
+            sections[name] += int(f[1])
+    ffs = sections.get("design hierarchy", max(sections.values(), default=0))
 else:
     # nextpnr-ecp5: TRELLIS_COMB is a LUT4 (or half a CCU2C carry), two to
     # a slice; TRELLIS_FF a flip-flop; DP16KD an 18 Kb EBR; MULT18X18D a DSP
