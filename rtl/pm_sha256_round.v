@@ -20,9 +20,9 @@
 // Maj(a,b,c) (new a) or d + T1 (new e): the h + K + W sum is off the
 // critical path (the makomk/ZTEX "t1 precompute"). Constant inputs fold.
 // T2 = S0(a) + Maj(a,b,c) is summed beside T1 and new a = T1 + T2 is a
-// pm_add32 of its own, so T1's carry chain feeds new a's directly (as
-// t1 + S0 + Maj synthesis would merge the three into full adders in LUTs
-// before one chain: a LUT level more; docs/rtl.md has the figures).
+// pm_add32 of its own, so T1's carry chain feeds new a's directly. Written
+// as t1 + S0 + Maj, synthesis merges the three into full adders in LUTs
+// before one chain: a LUT level more (docs/rtl.md has the figures).
 `default_nettype none
 
 module pm_sha256_round (
