@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-COMMON="rtl/pm_core.v rtl/pm_result_fifo.v rtl/pm_delay.v rtl/pm_sha256_round.v rtl/pm_sha256_wexp.v"
+COMMON="rtl/pm_core.v rtl/pm_result_fifo.v rtl/pm_delay.v rtl/pm_sha256_round.v rtl/pm_add32.v rtl/pm_sha256_wexp.v"
 
 # synth NAME ENGINE_FILE CHPARAM
 synth() {
@@ -23,10 +23,12 @@ synth() {
 	yosys -q -l "$out.log" -p "read_verilog -Irtl $COMMON $engine; chparam $params pm_core; \
 		synth_ice40 -top pm_core; check -assert; tee -q -o $out.stat stat" >/dev/null 2>&1
 	local rc=$? cells other
-	cells=$(awk '/=== pm_core ===/ {m = 1}
-		m && /Number of cells/ {printf "%s cells: ", $4}
-		m && /SB_DFF/ {dff += $2} m && /SB_(LUT4|CARRY|RAM40_4K)/ {printf "%s %s, ", $1, $2}
-		END {if (m) printf "DFF %d", dff}' "$out.stat" 2>/dev/null)
+	# pm_core's section, or the "design hierarchy" totals after it when the
+	# netlist keeps a hierarchy (rtl/pm_add32.v): the last one counts
+	cells=$(awk '/^=== / {m = /=== (pm_core|design hierarchy) ===/; if (m) {s = ""; dff = 0; seen = 1}}
+		m && /Number of cells/ {s = s $4 " cells: "}
+		m && /SB_DFF/ {dff += $2} m && /SB_(LUT4|CARRY|RAM40_4K)/ {s = s $1 " " $2 ", "}
+		END {if (seen) printf "%sDFF %d", s, dff}' "$out.stat" 2>/dev/null)
 	other=$(awk '/=== pm_core ===/ {m = 1} m && /^ +\$/' "$out.stat" 2>/dev/null)
 	if [ "$rc" -eq 0 ] && [ -n "$cells" ] && [ -z "$other" ]; then
 		tap 0 "synth_ice40 of pm_core $name completes, iCE40 cells only"
