@@ -9,8 +9,12 @@
  *    device_info);
  *  - send_work: WORK with an 8-bit board tag mapped to the host's tag (a
  *    ring of 255, so results of older units still map back), state3 from
- *    sha256d_job_init(); the STATUS that answers it is the acknowledgement,
- *    and WORK is sent again (twice at most) when it does not come;
+ *    sha256d_job_init(); the STATUS that answers it is the acknowledgement.
+ *    When it does not come, the host asks (STATUS_REQ) before it sends
+ *    WORK again, and sends it again only when the board's STATUS names
+ *    another unit: WORK restarts a unit, so a second copy of one the board
+ *    has (its STATUS lost on the wire) would hash its nonces twice. A unit
+ *    still unacknowledged after ACK_GIVE_UP_S reopens the board;
  *  - poll: NONCE and DONE frames become events under the host's tag;
  *    STATUS every second gives the hash count (the board's own counter)
  *    and the count of NONCE frames it sent: any the host did not receive
@@ -38,7 +42,7 @@
 
 #define STATUS_EVERY_S 1.0
 #define WATCHDOG_S 3.0
-#define ACK_RETRIES 2
+#define ACK_GIVE_UP_S 5.0    /* a unit the board has not acknowledged by then: reopen */
 #define BACKOFF_MIN_S 1.0
 #define BACKOFF_MAX_S 30.0
 #define EVQ_CAP 1024
@@ -65,8 +69,9 @@ struct board {
 	uint8_t work_frame[LINK_MAX_FRAME];
 	size_t work_len;
 	bool awaiting_ack;
-	int ack_tries;
-	double ack_deadline;
+	bool ack_asked;           /* a STATUS_REQ went out because the ack was late */
+	double ack_deadline;      /* ask (again) when no STATUS has come by then */
+	double ack_give_up;       /* the board is reopened when still unacknowledged */
 
 	/* what STATUS says */
 	bool synced;              /* counters below match the board's */
@@ -132,12 +137,32 @@ static void send_command(struct board *b, enum link_type type)
 	send_frame(b, f, link_encode_command(type, f));
 }
 
+/* Sends the WORK frame (again) and waits for the STATUS that answers it. */
+static void send_work_frame(struct board *b)
+{
+	b->awaiting_ack = true;
+	b->ack_asked = false;
+	b->ack_deadline = now_s() + 0.2 + 2 * LINK_MAX_FRAME * b->byte_s;
+	send_frame(b, b->work_frame, b->work_len);
+}
+
 /* The unit on the board ends without its DONE (abort, reset): nothing is
    owed for it any more. */
 static void forget_unit(struct board *b)
 {
 	b->have_unit = false;
 	b->awaiting_ack = false;
+}
+
+/* The board failed: its unit ends (DONE, so the caller refills it). */
+static void go_down(struct board *b, const char *why)
+{
+	log_warn("%s: %s; reopening it", b->t.desc, why);
+	if (b->have_unit)
+		push(b, DEVICE_DONE, b->tags[b->unit_tag].host_tag, 0, 0);
+	forget_unit(b);
+	b->down = true;
+	b->retry_at = now_s();
 }
 
 /* One line when corrupt frames were dropped since the last one (at most
@@ -187,9 +212,14 @@ static void on_status(struct board *b, const struct link_status *st)
 		b->lost_logged = true;
 	}
 	b->busy = st->flags & LINK_BUSY;
-	if (b->awaiting_ack && st->tag == b->unit_tag)
+	if (b->awaiting_ack && st->tag == b->unit_tag) {
 		b->awaiting_ack = false;
-	else if (b->have_unit && !b->awaiting_ack && st->tag == b->unit_tag && !b->busy) {
+	} else if (b->awaiting_ack && b->ack_asked) {
+		/* asked after the ack was late, the board names another unit: the
+		   WORK frame itself was lost */
+		log_warn("%s: WORK lost on the way; sending it again", b->t.desc);
+		send_work_frame(b);
+	} else if (b->have_unit && !b->awaiting_ack && st->tag == b->unit_tag && !b->busy) {
 		/* the board finished the unit and its DONE frame was lost (or is
 		   still behind this STATUS: a late DONE is ignored, and results
 		   still queued keep their tag) */
@@ -314,10 +344,8 @@ static int reconnect(struct board *b)
 			b->last_heard = b->next_status = now_s();
 			if (b->have_unit) {
 				/* work given while the board was away */
-				send_frame(b, b->work_frame, b->work_len);
-				b->awaiting_ack = true;
-				b->ack_tries = 0;
-				b->ack_deadline = now_s() + 0.2 + 2 * LINK_MAX_FRAME * b->byte_s;
+				b->ack_give_up = now_s() + ACK_GIVE_UP_S;
+				send_work_frame(b);
 			}
 			return 0;
 		}
@@ -329,31 +357,21 @@ static int reconnect(struct board *b)
 	return -1;
 }
 
-/* The board failed: its unit ends (DONE, so the caller refills it). */
-static void go_down(struct board *b, const char *why)
-{
-	log_warn("%s: %s; reopening it", b->t.desc, why);
-	if (b->have_unit)
-		push(b, DEVICE_DONE, b->tags[b->unit_tag].host_tag, 0, 0);
-	forget_unit(b);
-	b->down = true;
-	b->retry_at = now_s();
-}
-
 /* Timers: STATUS requests, WORK acknowledgement, the watchdog. */
 static void tick(struct board *b, double now)
 {
 	if (b->down)
 		return;
+	if (b->awaiting_ack && now >= b->ack_give_up) {
+		go_down(b, "WORK never acknowledged");
+		return;
+	}
 	if (b->awaiting_ack && now >= b->ack_deadline) {
-		if (b->ack_tries++ < ACK_RETRIES) {
-			log_warn("%s: WORK not acknowledged; sending it again", b->t.desc);
-			send_frame(b, b->work_frame, b->work_len);
-			b->ack_deadline = now + 0.2 + 2 * LINK_MAX_FRAME * b->byte_s;
-		} else {
-			go_down(b, "WORK never acknowledged");
-			return;
-		}
+		/* the WORK or the STATUS answering it was lost: ask which (asks
+		   and resends go on until ack_give_up; a lossy link needs a few) */
+		send_command(b, LINK_STATUS_REQ);
+		b->ack_asked = true;
+		b->ack_deadline = now + 0.2 + 2 * LINK_MAX_FRAME * b->byte_s;
 	}
 	if (now - b->last_heard > WATCHDOG_S) {
 		go_down(b, "the board stopped answering");
@@ -386,11 +404,9 @@ static int board_send_work(struct device *dev, const struct work_unit *wu)
 	b->unit_tag = tag;
 	b->have_unit = true;
 	b->work_len = link_encode_work(&w, b->work_frame);
-	b->awaiting_ack = true;
-	b->ack_tries = 0;
-	b->ack_deadline = now_s() + 0.2 + 2 * LINK_MAX_FRAME * b->byte_s;
+	b->ack_give_up = now_s() + ACK_GIVE_UP_S;
 	/* with the board down, the unit waits for it to come back (reconnect) */
-	send_frame(b, b->work_frame, b->work_len);
+	send_work_frame(b);
 	return 0;
 }
 

@@ -5,8 +5,8 @@
  * the unit's size, hashes from the board's counter, work replaced
  * mid-range, bit errors on the wire both ways (every result either
  * arrives right or is counted lost: the two add up to exactly the host's
- * reference), a board that hangs (the watchdog reopens it), wake, and
- * wrong device specs.
+ * reference; a lost acknowledgement restarts no unit), a board that hangs
+ * (the watchdog reopens it), wake, and wrong device specs.
  */
 #include "testutil.h"
 
@@ -220,6 +220,73 @@ static void test_bit_errors_lose_nothing_uncounted(void **state)
 	device_close(&d);
 }
 
+/* WORK whose answering STATUS is lost on the wire: the host asks before it
+   sends WORK again, so no unit is restarted (its nonces reported twice) and
+   none is given up. Twenty units, each longer than the wait for its
+   acknowledgement (about 0.2 s of hashing, so a WORK sent again would land
+   on a unit in progress), under bit errors that lose a STATUS frame about
+   one time in five and a WORK frame one time in two. A result may arrive
+   after its unit's DONE (a DONE lost and read from STATUS), under its own
+   tag. */
+#define ACK_UNITS 20
+#define ACK_UNIT_NONCES 200000
+#define ACK_MAX_RESULTS 512     /* 10 zero bits: about 195 a unit */
+static void test_lost_acknowledgement_restarts_nothing(void **state)
+{
+	struct device d;
+	struct device_config cfg = {0};
+	struct work_unit wu[ACK_UNITS];
+	static uint32_t seen[ACK_UNITS][ACK_MAX_RESULTS];
+	unsigned nseen[ACK_UNITS] = {0};
+	char err[ERR_LEN];
+	unsigned want = 0, got = 0, lost = 0, twice = 0, dones = 0;
+
+	tu_seed(43);
+	assert_int_equal(device_open(&d, "sim:full,flip=0.001", &cfg, err, sizeof(err)), 0);
+	for (unsigned u = 0; u <= ACK_UNITS; u++) {
+		/* the last round only waits for the STATUS that counts what was lost */
+		double end = now_s() + (u < ACK_UNITS ? 10 : 2.5);
+		bool done = false;
+
+		if (u < ACK_UNITS) {
+			random_unit(&wu[u], 500 + u, ACK_UNIT_NONCES, 10);
+			want += reference_count(&wu[u]);
+			d.ops->send_work(&d, &wu[u]);
+		}
+		while (now_s() < end && !done) {
+			struct device_event ev[64];
+			int n = d.ops->poll(&d, ev, 64, 100);
+
+			for (int i = 0; i < n; i++) {
+				unsigned k = ev[i].tag - 500;
+
+				if (ev[i].kind == DEVICE_NONCE) {
+					assert_true(k <= u && k < ACK_UNITS);
+					assert_true(passes(&wu[k], ev[i].nonce));
+					for (unsigned j = 0; j < nseen[k]; j++)
+						twice += seen[k][j] == ev[i].nonce;
+					assert_true(nseen[k] < ACK_MAX_RESULTS);
+					seen[k][nseen[k]++] = ev[i].nonce;
+					got++;
+				} else if (ev[i].kind == DEVICE_LOST) {
+					lost += (unsigned)ev[i].hashes;
+				} else if (ev[i].kind == DEVICE_DONE && k == u) {
+					/* a DONE without hashes is a unit given up (the board reopened) */
+					assert_int_equal(ev[i].hashes, ACK_UNIT_NONCES);
+					done = true;
+				}
+			}
+		}
+		dones += done;
+	}
+	print_message("# %u units: %u results arrived, %u lost on the wire, %u expected\n",
+		      ACK_UNITS, got, lost, want);
+	assert_int_equal(dones, ACK_UNITS);
+	assert_int_equal(twice, 0);
+	assert_int_equal(got + lost, want);
+	device_close(&d);
+}
+
 static void test_hung_board_is_reopened(void **state)
 {
 	struct device d;
@@ -301,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_rolled_shape),
 		cmocka_unit_test(test_replaced_work_keeps_its_tag),
 		cmocka_unit_test(test_bit_errors_lose_nothing_uncounted),
+		cmocka_unit_test(test_lost_acknowledgement_restarts_nothing),
 		cmocka_unit_test(test_hung_board_is_reopened),
 		cmocka_unit_test(test_wake_ends_a_poll),
 		cmocka_unit_test(test_wrong_specs_are_named),
