@@ -26,7 +26,9 @@ JOBS=${JOBS:-2}
 SPEED_SECONDS=${SPEED_SECONDS:-5}
 shapes=${*:-rolled s2 s3 s4 s8 s9 s16 s21 s32 s64 full}
 
-COMMON="rtl/pm_core.v rtl/pm_result_fifo.v rtl/pm_delay.v rtl/pm_sha256_round.v rtl/pm_add32.v rtl/pm_sha256_wexp.v"
+# every module but the engines (each shape reads its own), so a new module
+# needs no edit here; yosys keeps what pm_core uses
+COMMON=$(ls rtl/*.v | grep -v "^rtl/pm_engine_" | tr "\n" " ")
 
 # shape -> "ENGINE_FILE CHPARAM"
 shape_args() {

@@ -11,7 +11,9 @@ cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-COMMON="rtl/pm_core.v rtl/pm_result_fifo.v rtl/pm_delay.v rtl/pm_sha256_round.v rtl/pm_add32.v rtl/pm_sha256_wexp.v"
+# every module but the engines (each shape reads its own), so a new module
+# needs no edit here; yosys keeps what pm_core uses
+COMMON=$(ls rtl/*.v | grep -v "^rtl/pm_engine_" | tr "\n" " ")
 
 # synth NAME ENGINE_FILE CHPARAM
 synth() {
