@@ -27,6 +27,8 @@
 // CYCLES = 2 * P1 per nonce (S = 64: 2, ..., S = 2: 62). The nonce value
 // is not carried round the ring: pm_delay returns it LATENCY cycles after it
 // entered, when its result is registered. i_flush clears every valid bit.
+// The per-work words are held from the cycle of the flush that precedes a
+// work's first nonce (two sums of them are registered a cycle ahead).
 `default_nettype none
 
 module pm_engine_unrolled #(
@@ -114,11 +116,11 @@ module pm_engine_unrolled #(
 	// the first hash's start: round R1 with W[R1..R1+15]
 	wire [31:0]  w3 = bswap(i_nonce);
 	wire [223:0] st1;
-	wire [31:0]  p1;
+	wire [31:0]  p1_w;
 	wire [511:0] w1;
 	generate if (R1 == 0) begin : g_start0
 		assign st1 = i_midstate[255:32];
-		assign p1 = i_midstate[31:0] + pm_k(6'd0) + i_tail[95:64];
+		assign p1_w = i_midstate[31:0] + pm_k(6'd0) + i_tail[95:64];
 		assign w1 = {i_tail, w3, 32'h80000000, 320'd0, 32'h00000280};
 	end else if (R1 == 1) begin : g_start1
 		// after round 0: (a0, M0, M1, M2, e0, M4, M5, M6) =
@@ -126,7 +128,7 @@ module pm_engine_unrolled #(
 		wire [31:0] w16 = pm_s0(i_tail[63:32]) + i_tail[95:64];
 
 		assign st1 = {i_state3[191:128], i_midstate[223:160], i_state3[63:0], i_midstate[95:64]};
-		assign p1 = i_midstate[63:32] + pm_k(6'd1) + i_tail[63:32];
+		assign p1_w = i_midstate[63:32] + pm_k(6'd1) + i_tail[63:32];
 		assign w1 = {i_tail[63:0], w3, 32'h80000000, 320'd0, 32'h00000280, w16};
 	end else begin : g_start2
 		// after rounds 0..1: (a1, a0, M0, M1, e1, e0, M4, M5) =
@@ -135,14 +137,27 @@ module pm_engine_unrolled #(
 		wire [31:0] w17 = pm_s1(32'h00000280) + pm_s0(i_tail[31:0]) + i_tail[63:32];
 
 		assign st1 = {i_state3[223:128], i_midstate[223:192], i_state3[95:0]};
-		assign p1 = i_midstate[95:64] + pm_k(6'd2) + i_tail[31:0];
+		assign p1_w = i_midstate[95:64] + pm_k(6'd2) + i_tail[31:0];
 		assign w1 = {i_tail[31:0], w3, 32'h80000000, 320'd0, 32'h00000280, w16, w17};
 	end endgenerate
+
+	// The two sums of per-work words that enter p, registered: the words are
+	// held from the flush (a load) on and no nonce enters in the flush's
+	// cycle, so each register holds the new work's sum by the first accept.
+	// Hash 2's p = IV7 + K0 + W0 with W0 = H0 = midstate0 + a is then one
+	// addition at the entry, not two carry chains in series (the 45F's
+	// critical path at 90 MHz ran through them).
+	reg [31:0] r_p1, r_p2c;
+
+	always @(posedge i_clk) begin
+		r_p1 <= p1_w;
+		r_p2c <= i_midstate[255:224] + pm_iv(3'd7) + pm_k(6'd0);
+	end
 
 	wire [223:0] e_st = accept ? st1 : x_h2 ?
 		{pm_iv(3'd0), pm_iv(3'd1), pm_iv(3'd2), pm_iv(3'd3),
 		 pm_iv(3'd4), pm_iv(3'd5), pm_iv(3'd6)} : r_xst;
-	wire [31:0]  e_p = accept ? p1 : x_h2 ? pm_iv(3'd7) + pm_k(6'd0) + h0 : r_xp;
+	wire [31:0]  e_p = accept ? r_p1 : x_h2 ? r_p2c + r_xst[223:192] : r_xp;
 	wire [511:0] e_w = accept ? w1 : x_h2 ?
 		{h0, h1, h2, h3, h4, h5, h6, h7, 32'h80000000, 192'd0, 32'h00000100} : r_xw;
 	wire [QW-1:0] e_q = accept ? {QW{1'b0}} : r_xq + 1'b1;
