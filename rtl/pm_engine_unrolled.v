@@ -66,6 +66,12 @@ module pm_engine_unrolled #(
 	localparam [31:0] Q_LAST_W = 2 * P1 - 1;
 	localparam [QW-1:0] Q_H1END = Q_H1END_W[QW-1:0];  // hash 1's last pass
 	localparam [QW-1:0] Q_LAST = Q_LAST_W[QW-1:0];    // hash 2's last pass
+	// A stage's K table has 2 * P1 entries. Past 16 (S <= 4: the iCE40
+	// rings) its lookup is two LUT levels in front of g + K + W, the HX8K's
+	// critical path, so K is looked up a stage early and registered (the
+	// lookup's last LUT and the register share a logic cell on iCE40). The
+	// larger rings' tables are one LUT level and stay combinational.
+	localparam K_REG = QW > 4;
 
 	function [31:0] bswap;
 		input [31:0] x;
@@ -162,6 +168,11 @@ module pm_engine_unrolled #(
 		{h0, h1, h2, h3, h4, h5, h6, h7, 32'h80000000, 192'd0, 32'h00000100} : r_xw;
 	wire [QW-1:0] e_q = accept ? {QW{1'b0}} : r_xq + 1'b1;
 
+	// K_REG: stage 0's K, for a start (K[R1+1]), hash 2's start (K[1]) or
+	// the next pass (looked up by X from the last stage's pass)
+	reg  [31:0] r_xk;
+	wire [31:0] e_k = accept ? pm_k(R1[5:0] + 6'd1) : x_h2 ? pm_k(6'd1) : r_xk;
+
 	// ---- the stages ------------------------------------------------------------
 	genvar s;
 	generate for (s = 0; s < S; s = s + 1) begin : g_st
@@ -172,16 +183,18 @@ module pm_engine_unrolled #(
 		reg [223:0]  r_st;
 		reg [31:0]   r_p;
 		reg [511:0]  r_w;       // W[t] in [511:480] .. W[t+15] in [31:0]
+		reg [31:0]   r_k;       // K_REG: K[t+1], looked up by the stage before
 
 		wire [223:0] w_st;
 		wire [31:0]  w_p, w_new, w_kw;
 		wire [511:0] w_w = {r_w[479:0], w_new};
+		wire [31:0]  k = K_REG ? r_k : KT[{r_q, 5'd0} +: 32];
 
 		if (s == S - 1) begin : g_last
 			// the end of hash 1: K + W = 0 leaves p = h after round 63
-			assign w_kw = r_q == Q_H1END ? 32'd0 : KT[{r_q, 5'd0} +: 32] + r_w[479:448];
+			assign w_kw = r_q == Q_H1END ? 32'd0 : k + r_w[479:448];
 		end else begin : g_mid
-			assign w_kw = KT[{r_q, 5'd0} +: 32] + r_w[479:448];
+			assign w_kw = k + r_w[479:448];
 		end
 
 		pm_sha256_round u_round (
@@ -199,6 +212,7 @@ module pm_engine_unrolled #(
 				r_st <= e_st;
 				r_p <= e_p;
 				r_w <= e_w;
+				r_k <= e_k;
 				if (i_rst || i_flush)
 					r_v <= 1'b0;
 				else
@@ -210,6 +224,7 @@ module pm_engine_unrolled #(
 				r_st <= g_st[s - 1].w_st;
 				r_p <= g_st[s - 1].w_p;
 				r_w <= g_st[s - 1].w_w;
+				r_k <= KT[{g_st[s - 1].r_q, 5'd0} +: 32];
 				if (i_rst || i_flush)
 					r_v <= 1'b0;
 				else
@@ -221,7 +236,11 @@ module pm_engine_unrolled #(
 	// X's next slot is the last stage's now (a start enters R_0, not X)
 	assign o_ready_next = i_rst || i_flush || !g_st[S - 1].r_v || g_st[S - 1].r_q == Q_LAST;
 
+	localparam [32 * (1 << QW) - 1:0] KT0 = ktab(0);
+	wire [QW-1:0] x_qn = g_st[S - 1].r_q + 1'b1;
+
 	always @(posedge i_clk) begin
+		r_xk <= KT0[{x_qn, 5'd0} +: 32];
 		r_xq <= g_st[S - 1].r_q;
 		r_xst <= g_st[S - 1].w_st;
 		r_xp <= g_st[S - 1].w_p;
