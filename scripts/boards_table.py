@@ -82,10 +82,15 @@ for r in reports:
     if text:
         verdict = "target met" if t and r["timing_met"] and r["mhs"] >= t else "below target"
         limits.append("- **%s** (%.3f MH/s, %s): %s" % (r["board"], r["mhs"], verdict, text))
-if limits:
-    lines += ["", "## What limits each board", ""] + limits
 built = {r["board"] for r in reports}
 missing = [b for b in boards if b not in built]
+# a board without a current report still says what its board.conf knows
+for b in missing:
+    text = limit(b)
+    if text:
+        limits.append("- **%s** (no report: not built here yet): %s" % (b, text))
+if limits:
+    lines += ["", "## What limits each board", ""] + limits
 if missing:
     lines += ["", "Not built here yet: " + ", ".join(missing) + "."]
 tools = {}
