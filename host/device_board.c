@@ -20,7 +20,9 @@
  *    and the count of NONCE frames it sent: any the host did not receive
  *    intact are reported as lost (DEVICE_LOST, hardware errors), so no
  *    result vanishes without being counted;
- *  - a watchdog: a board silent for WATCHDOG_S despite STATUS requests, or
+ *  - a watchdog: a board silent for WATCHDOG_S despite STATUS requests
+ *    (this and every timer here run on the transport's clock, so a
+ *    simulated board starved of CPU is not taken for a hung one), or
  *    a transport that fails (unplugged), is reopened with back-off (1 s
  *    doubling to 30 s, never a busy loop); its unit is then reported DONE
  *    so the caller gives it fresh work, which waits until the board is
@@ -95,12 +97,20 @@ struct board {
 	unsigned qhead, qn;
 };
 
-static double now_s(void)
+static double wall_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The board's time (transport.h: the wall clock, or the simulated board's
+   own), on which every timer below runs; only poll's timeout, the caller's,
+   is wall time. */
+static double board_now(struct board *b)
+{
+	return b->t.ops->now ? b->t.ops->now(&b->t) : wall_now();
 }
 
 static void push(struct board *b, enum device_event_kind kind, uint32_t tag, uint32_t nonce,
@@ -126,7 +136,7 @@ static void send_frame(struct board *b, const uint8_t *f, size_t n)
 	if (b->t.ops->write(&b->t, f, n, err, sizeof(err))) {
 		log_warn("%s: %s", b->t.desc, err);
 		b->down = true;
-		b->retry_at = now_s() + b->backoff;
+		b->retry_at = board_now(b) + b->backoff;
 	}
 }
 
@@ -142,7 +152,7 @@ static void send_work_frame(struct board *b)
 {
 	b->awaiting_ack = true;
 	b->ack_asked = false;
-	b->ack_deadline = now_s() + 0.2 + 2 * LINK_MAX_FRAME * b->byte_s;
+	b->ack_deadline = board_now(b) + 0.2 + 2 * LINK_MAX_FRAME * b->byte_s;
 	send_frame(b, b->work_frame, b->work_len);
 }
 
@@ -162,7 +172,7 @@ static void go_down(struct board *b, const char *why)
 		push(b, DEVICE_DONE, b->tags[b->unit_tag].host_tag, 0, 0);
 	forget_unit(b);
 	b->down = true;
-	b->retry_at = now_s();
+	b->retry_at = board_now(b);
 }
 
 /* One line when corrupt frames were dropped since the last one (at most
@@ -176,7 +186,7 @@ static void log_link_errors(struct board *b)
 		 "dropped %" PRIu64 " sent to it (since open)", b->t.desc, b->bad_from, b->bad_to);
 	b->bad_to_logged = b->bad_to;
 	b->bad_from_logged = b->bad_from;
-	b->next_link_log = now_s() + LINK_LOG_S;
+	b->next_link_log = board_now(b) + LINK_LOG_S;
 }
 
 static void on_status(struct board *b, const struct link_status *st)
@@ -194,7 +204,7 @@ static void on_status(struct board *b, const struct link_status *st)
 	b->board_bad_last = st->bad_frames;
 	b->bad_from += b->parser.bad_frames - b->parser_bad_last;
 	b->parser_bad_last = b->parser.bad_frames;
-	if (now_s() >= b->next_link_log)
+	if (board_now(b) >= b->next_link_log)
 		log_link_errors(b);
 	b->hashes += (st->hashes - b->board_hashes) & 0xffffffffffffull;
 	b->board_hashes = st->hashes;
@@ -230,7 +240,7 @@ static void on_status(struct board *b, const struct link_status *st)
 
 static void on_frame(struct board *b, const struct link_frame *f)
 {
-	b->last_heard = now_s();
+	b->last_heard = board_now(b);
 	switch (f->type) {
 	case LINK_NONCE: {
 		struct tagslot *s = &b->tags[f->u.nonce.tag];
@@ -292,13 +302,13 @@ static int pump(struct board *b, int timeout_ms)
 static int identify(struct board *b, char *err, size_t errlen)
 {
 	for (int attempt = 0; attempt < 3; attempt++) {
-		double until = now_s() + 0.3 + 64 * b->byte_s;
+		double until = board_now(b) + 0.3 + 64 * b->byte_s;
 
 		b->id.protocol = 0;
 		send_command(b, LINK_IDENTIFY);
 		if (b->down)
 			return errf(err, errlen, "%s: cannot send IDENTIFY", b->t.desc);
-		while (!b->id.protocol && now_s() < until)
+		while (!b->id.protocol && board_now(b) < until)
 			if (pump(b, 50) < 0)
 				return errf(err, errlen, "%s failed while identifying", b->t.desc);
 		if (b->id.protocol)
@@ -331,7 +341,7 @@ static void shape_name(const struct link_identity *id, char *out, size_t n)
 static int reconnect(struct board *b)
 {
 	char err[ERR_LEN];
-	double now = now_s();
+	double now = board_now(b);
 
 	if (b->t.ops->reopen(&b->t, err, sizeof(err)) == 0) {
 		b->down = false;
@@ -341,10 +351,10 @@ static int reconnect(struct board *b)
 		if (identify(b, err, sizeof(err)) == 0) {
 			log_info("%s: back", b->t.desc);
 			b->backoff = BACKOFF_MIN_S;
-			b->last_heard = b->next_status = now_s();
+			b->last_heard = b->next_status = board_now(b);
 			if (b->have_unit) {
 				/* work given while the board was away */
-				b->ack_give_up = now_s() + ACK_GIVE_UP_S;
+				b->ack_give_up = board_now(b) + ACK_GIVE_UP_S;
 				send_work_frame(b);
 			}
 			return 0;
@@ -404,7 +414,7 @@ static int board_send_work(struct device *dev, const struct work_unit *wu)
 	b->unit_tag = tag;
 	b->have_unit = true;
 	b->work_len = link_encode_work(&w, b->work_frame);
-	b->ack_give_up = now_s() + ACK_GIVE_UP_S;
+	b->ack_give_up = board_now(b) + ACK_GIVE_UP_S;
 	/* with the board down, the unit waits for it to come back (reconnect) */
 	send_work_frame(b);
 	return 0;
@@ -422,14 +432,14 @@ static int board_abort(struct device *dev)
 static int board_poll(struct device *dev, struct device_event *ev, int max, int timeout_ms)
 {
 	struct board *b = dev->priv;
-	double deadline = now_s() + timeout_ms / 1e3;
+	double deadline = wall_now() + timeout_ms / 1e3;
 	int n = 0;
 
 	for (;;) {
-		double now = now_s();
+		double now = board_now(b), left = deadline - wall_now();
 
 		tick(b, now);
-		if (b->qn || now >= deadline || atomic_exchange(&b->woken, false))
+		if (b->qn || left <= 0 || atomic_exchange(&b->woken, false))
 			break;
 		if (b->down) {
 			if (now >= b->retry_at && reconnect(b) == 0)
@@ -438,7 +448,7 @@ static int board_poll(struct device *dev, struct device_event *ev, int max, int 
 			nanosleep(&(struct timespec){.tv_nsec = 20000000}, NULL);
 			continue;
 		}
-		double wait = fmin(deadline, b->next_status) - now;
+		double wait = fmin(left, b->next_status - now);
 
 		if (b->awaiting_ack)
 			wait = fmin(wait, b->ack_deadline - now);
@@ -508,7 +518,7 @@ static int board_open(struct device *dev, const char *kind,
 		free(b);
 		return -1;
 	}
-	b->last_heard = b->next_status = now_s();
+	b->last_heard = b->next_status = board_now(b);
 	shape_name(&b->id, shape, sizeof(shape));
 	dev->priv = b;
 	snprintf(dev->info.kind, sizeof(dev->info.kind), "%s", kind);

@@ -39,6 +39,16 @@ struct transport_ops {
 	/* Closes and opens the device again (after a failure). 0 or -1 + err. */
 	int (*reopen)(struct transport *t, char *err, size_t errlen);
 	void (*close)(struct transport *t);
+	/*
+	 * The board's time in seconds, on which the driver runs its timers
+	 * (STATUS requests, acknowledgement deadlines, the watchdog). NULL: the
+	 * wall clock (CLOCK_MONOTONIC), right for a real board, which runs
+	 * whether or not the host gets the CPU. The simulated board runs only
+	 * while its thread runs the model, so its clock leaves out the time
+	 * that thread waited for a CPU: a starved simulation is not a silent
+	 * board.
+	 */
+	double (*now)(struct transport *t);
 };
 
 struct transport {

@@ -6,6 +6,11 @@
  * together. The model runs only while the driver reads, in chunks, as fast
  * as the CPU allows. See transport.h.
  *
+ * The board's clock (transport.h's now) is the wall clock less the time the
+ * model's thread, while running the model, waited for a CPU: on a loaded
+ * machine the model falls behind, and the driver's watchdog must not take
+ * that for a hung board. A hung board's wait (below) is board time.
+ *
  * Faults for tests and demonstrations, in the spec after the shape:
  *   flip=P    each bit on the wire, either way, is inverted with probability P
  *   hang=S    after S seconds the board stops: it neither reads nor answers
@@ -47,6 +52,7 @@ struct simport {
 	uint64_t rng;
 	uint64_t overruns;       /* bytes the decoder had no room for */
 	atomic_bool wake;
+	double starved;          /* seconds the model waited for a CPU (now) */
 	uint8_t rxl[CHUNK], txl[CHUNK];
 };
 
@@ -55,6 +61,15 @@ static double now_s(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The calling thread's CPU time. */
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -145,7 +160,9 @@ static int sim_read(struct transport *t, uint8_t *p, size_t cap, int timeout_ms,
 {
 	struct simport *s = t->priv;
 	unsigned div = s->shape->baud_div;
-	double until = now_s() + timeout_ms / 1e3;
+	double wall = now_s(), cpu = cpu_s(), hung_for = 0, waited;
+	double until = wall + timeout_ms / 1e3;
+	size_t n = 0;
 
 	(void)err;
 	(void)errlen;
@@ -153,9 +170,12 @@ static int sim_read(struct transport *t, uint8_t *p, size_t cap, int timeout_ms,
 	while (!s->rcount) {
 		if (hung(s)) {
 			/* a hung board: the line is dead until the driver reopens it */
+			double from = now_s();
+
 			s->count = 0;
 			s->bit_clock = -1;
 			nanosleep(&(struct timespec){.tv_nsec = 2000000}, NULL);
+			hung_for += now_s() - from;
 		} else {
 			for (size_t i = 0; i < CHUNK; i++)
 				s->rxl[i] = next_rx_level(s, div);
@@ -164,15 +184,26 @@ static int sim_read(struct transport *t, uint8_t *p, size_t cap, int timeout_ms,
 				decode_tx(s, s->txl[i], div);
 		}
 		if (!s->rcount && (atomic_exchange(&s->wake, false) || now_s() >= until))
-			return 0;
+			break;
 	}
-	size_t n = s->rcount < cap ? s->rcount : cap;
-
+	n = s->rcount < cap ? s->rcount : cap;
 	for (size_t i = 0; i < n; i++)
 		p[i] = s->received[(s->rhead + i) % RECEIVED_MAX];
 	s->rhead = (s->rhead + n) % RECEIVED_MAX;
 	s->rcount -= n;
+	/* the board's clock: what this call took, less the model's waits for a
+	   CPU (the wall time it neither ran nor, hung, slept) */
+	waited = (now_s() - wall) - (cpu_s() - cpu) - hung_for;
+	if (waited > 0)
+		s->starved += waited;
 	return (int)n;
+}
+
+static double sim_now(struct transport *t)
+{
+	struct simport *s = t->priv;
+
+	return now_s() - s->starved;
 }
 
 static void sim_wake(struct transport *t)
@@ -216,6 +247,7 @@ static const struct transport_ops sim_ops = {
 	.wake = sim_wake,
 	.reopen = sim_reopen,
 	.close = sim_close,
+	.now = sim_now,
 };
 
 static int sim_fail(const char *spec, const char *what, char *err, size_t errlen)

@@ -6,16 +6,21 @@
  * mid-range, bit errors on the wire both ways (every result either
  * arrives right or is counted lost: the two add up to exactly the host's
  * reference; a lost acknowledgement restarts no unit), a board that hangs
- * (the watchdog reopens it), wake, and wrong device specs.
+ * (the watchdog reopens it), the simulated board's clock (a model starved
+ * of CPU keeps its own time, so the watchdog does not take it for a hung
+ * board), wake, and wrong device specs.
  */
 #include "testutil.h"
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
 #include "device.h"
 #include "sha256d.h"
+#include "transport.h"
 #include "work.h"
 
 static double now_s(void)
@@ -315,6 +320,69 @@ static void test_hung_board_is_reopened(void **state)
 	device_close(&d);
 }
 
+static atomic_bool spin_on;
+
+static void *spinner(void *arg)
+{
+	(void)arg;
+	while (atomic_load(&spin_on))
+		;
+	return NULL;
+}
+
+/* Reads for about a second: how far the board's clock moved, and the wall's. */
+static void read_a_second(struct transport *t, double *board, double *wall)
+{
+	uint8_t buf[64];
+	char err[ERR_LEN];
+	double b0 = t->ops->now(t), w0 = now_s();
+
+	while (now_s() - w0 < 1.0)
+		assert_true(t->ops->read(t, buf, sizeof(buf), 200, err, sizeof(err)) >= 0);
+	*board = t->ops->now(t) - b0;
+	*wall = now_s() - w0;
+}
+
+/* The simulated board's clock leaves out the time its thread waited for a
+   CPU (here, pinned to one CPU beside three busy threads, it gets about a
+   quarter), and a hung board's time passes like the wall's. */
+static void test_starved_simulation_keeps_its_time(void **state)
+{
+	struct transport t;
+	cpu_set_t was, one;
+	pthread_t th[3];
+	char err[ERR_LEN];
+	double board, wall;
+
+	assert_int_equal(transport_sim_open(&t, "full", err, sizeof(err)), 0);
+	assert_non_null(t.ops->now);
+	assert_int_equal(sched_getaffinity(0, sizeof(was), &was), 0);
+	CPU_ZERO(&one);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &was)) {
+			CPU_SET(c, &one);
+			break;
+		}
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	atomic_store(&spin_on, true);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, spinner, NULL), 0);
+	read_a_second(&t, &board, &wall);
+	atomic_store(&spin_on, false);
+	for (int i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(sched_setaffinity(0, sizeof(was), &was), 0);
+	print_message("# starved: the board's clock moved %.3f s in %.3f s\n", board, wall);
+	assert_true(board > 0.02 && board < 0.6 * wall);
+	t.ops->close(&t);
+
+	assert_int_equal(transport_sim_open(&t, "full,hang=0.001", err, sizeof(err)), 0);
+	read_a_second(&t, &board, &wall);
+	print_message("# hung: the board's clock moved %.3f s in %.3f s\n", board, wall);
+	assert_true(board > 0.9 * wall && board <= wall + 1e-6);
+	t.ops->close(&t);
+}
+
 static void *waker(void *arg)
 {
 	struct device *d = arg;
@@ -370,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_bit_errors_lose_nothing_uncounted),
 		cmocka_unit_test(test_lost_acknowledgement_restarts_nothing),
 		cmocka_unit_test(test_hung_board_is_reopened),
+		cmocka_unit_test(test_starved_simulation_keeps_its_time),
 		cmocka_unit_test(test_wake_ends_a_poll),
 		cmocka_unit_test(test_wrong_specs_are_named),
 	};
