@@ -25,11 +25,17 @@ def target(device):
     return None
 
 
+boards = sorted(os.path.basename(os.path.dirname(p)) for p in glob.glob("bitstreams/*/board.conf"))
 reports = []
 for path in sorted(glob.glob("bitstreams/build/*/report.json")):
     with open(path) as f:
-        reports.append(json.load(f))
-boards = sorted(os.path.basename(os.path.dirname(p)) for p in glob.glob("bitstreams/*/board.conf"))
+        r = json.load(f)
+    # only the boards of bitstreams/*/board.conf: a trial build elsewhere
+    # (scripts/bitstream.sh ../build/x) or of a removed board is not one
+    if r["board"] not in boards:
+        print("boards-table: %s is not a board of bitstreams/*/board.conf: left out" % path)
+        continue
+    reports.append(r)
 if not reports:
     sys.exit("boards-table: no bitstreams/build/*/report.json: run `make bitstreams` first")
 
