@@ -36,10 +36,15 @@
 # private one).
 set -u
 cd "$(dirname "$0")/.."
-board=${1:?usage: scripts/bitstream.sh BOARD (one of: $(ls bitstreams | grep -v build | tr '\n' ' '))}
+boards=$(cd bitstreams && ls -d */board.conf | sed 's#/board.conf##' | tr '\n' ' ')
+board=${1:?usage: scripts/bitstream.sh BOARD (one of: $boards)}
+# a board is a folder of bitstreams/ with a board.conf (a path elsewhere
+# would build into a folder the report and bitstream names do not fit)
+board=${board%/}   # a shell's completion adds the slash
 dir=bitstreams/$board
+case "$board" in */* | .*) dir=/nonexistent ;; esac
 [ -f "$dir/board.conf" ] || {
-	echo "bitstream: no board \"$board\" (bitstreams/*/board.conf: $(cd bitstreams && ls -d */ | tr -d / | grep -v build | tr '\n' ' '))" >&2
+	echo "bitstream: no board \"$board\" (bitstreams/*/board.conf: $boards)" >&2
 	exit 2
 }
 seeds_asked=${SEEDS:-}   # SEEDS="1" in the environment overrides board.conf's

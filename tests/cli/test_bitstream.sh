@@ -62,6 +62,9 @@ check "a failed build names its cause and leaves no earlier bitstream or report"
 out=$(scripts/bitstream.sh no-such-board 2>&1)
 check "an unknown board is named, with the boards there are" \
 	test $? -eq 2 -a -n "$(grep -F 'no board "no-such-board"' <<<"$out")"
+out=$(scripts/bitstream.sh ../bitstreams/icebreaker 2>&1)
+check "a path is not a board" \
+	test $? -eq 2 -a -n "$(grep -F 'no board "../bitstreams/icebreaker"' <<<"$out")"
 
 scripts/bitstream.sh icebreaker >/dev/null 2>&1
 check "icebreaker: the flow succeeds and writes the bitstream" test -s bitstreams/build/icebreaker/icebreaker.bin
