@@ -56,21 +56,19 @@ struct simport {
 	uint8_t rxl[CHUNK], txl[CHUNK];
 };
 
-static double now_s(void)
+/* Seconds on a clock: CLOCK_MONOTONIC (wall) or CLOCK_THREAD_CPUTIME_ID
+   (the calling thread's CPU time). */
+static double clock_s(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* The calling thread's CPU time. */
-static double cpu_s(void)
+static double now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 static bool flip_now(struct simport *s)
@@ -160,9 +158,9 @@ static int sim_read(struct transport *t, uint8_t *p, size_t cap, int timeout_ms,
 {
 	struct simport *s = t->priv;
 	unsigned div = s->shape->baud_div;
-	double wall = now_s(), cpu = cpu_s(), hung_for = 0, waited;
+	double wall = now_s(), cpu = clock_s(CLOCK_THREAD_CPUTIME_ID), hung_for = 0, waited;
 	double until = wall + timeout_ms / 1e3;
-	size_t n = 0;
+	size_t n;
 
 	(void)err;
 	(void)errlen;
@@ -193,7 +191,7 @@ static int sim_read(struct transport *t, uint8_t *p, size_t cap, int timeout_ms,
 	s->rcount -= n;
 	/* the board's clock: what this call took, less the model's waits for a
 	   CPU (the wall time it neither ran nor, hung, slept) */
-	waited = (now_s() - wall) - (cpu_s() - cpu) - hung_for;
+	waited = (now_s() - wall) - (clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu) - hung_for;
 	if (waited > 0)
 		s->starved += waited;
 	return (int)n;

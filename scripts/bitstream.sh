@@ -42,8 +42,7 @@ board=${1:?usage: scripts/bitstream.sh BOARD (one of: $boards)}
 # would build into a folder the report and bitstream names do not fit)
 board=${board%/}   # a shell's completion adds the slash
 dir=bitstreams/$board
-case "$board" in */* | .*) dir=/nonexistent ;; esac
-[ -f "$dir/board.conf" ] || {
+case "$board" in */* | .*) false ;; esac && [ -f "$dir/board.conf" ] || {
 	echo "bitstream: no board \"$board\" (bitstreams/*/board.conf: $boards)" >&2
 	exit 2
 }

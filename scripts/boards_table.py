@@ -30,8 +30,8 @@ reports = []
 for path in sorted(glob.glob("bitstreams/build/*/report.json")):
     with open(path) as f:
         r = json.load(f)
-    # only the boards of bitstreams/*/board.conf: a trial build elsewhere
-    # (scripts/bitstream.sh ../build/x) or of a removed board is not one
+    # only the boards of bitstreams/*/board.conf: the report of a board
+    # since removed or renamed, or any other folder's, is not one
     if r["board"] not in boards:
         print("boards-table: %s is not a board of bitstreams/*/board.conf: left out" % path)
         continue
