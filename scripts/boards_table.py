@@ -2,7 +2,12 @@
 """boards_table.py: `make boards-table`. Renders every
 bitstreams/build/<board>/report.json (written by scripts/bitstream.sh) into
 docs/boards.md, with the targets of each part and the tool versions, so the
-committed table says exactly what was built and with what."""
+committed table says exactly what was built and with what.
+
+A board with no report here (bitstreams/build/ is not committed, and an ECP5
+board takes up to an hour to rebuild) keeps its row, and its tool versions,
+from the docs/boards.md being replaced, and the table names the rows so kept;
+its "What limits" text is board.conf's LIMIT as it is now."""
 import glob
 import json
 import os
@@ -38,6 +43,30 @@ for path in sorted(glob.glob("bitstreams/build/*/report.json")):
     reports.append(r)
 if not reports:
     sys.exit("boards-table: no bitstreams/build/*/report.json: run `make bitstreams` first")
+
+
+def previous_table(path="docs/boards.md"):
+    """The rows of the table being replaced, {board: (row, mhs, target met)},
+    and its tool versions, {name: version}."""
+    rows, tools = {}, {}
+    if not os.path.exists(path):
+        return rows, tools
+    with open(path) as f:
+        for line in f:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if line.startswith("| ") and len(cells) == 14 and cells[0] in boards:
+                t = float(cells[12]) if cells[12] != "-" else None
+                mhs = float(cells[11])
+                rows[cells[0]] = (line.rstrip("\n"), mhs,
+                                  t is not None and cells[5] == "met" and mhs >= t)
+            elif line.startswith("Tools: "):
+                for part in line[len("Tools: "):].rstrip().rstrip(".").split("; "):
+                    name, _, version = part.partition(": ")
+                    tools[name] = version
+    return rows, tools
+
+
+prev_rows, prev_tools = previous_table()
 
 lines = [
     "# Boards: what each bitstream hashes",
@@ -89,20 +118,38 @@ for r in reports:
         verdict = "target met" if t and r["timing_met"] and r["mhs"] >= t else "below target"
         limits.append("- **%s** (%.3f MH/s, %s): %s" % (r["board"], r["mhs"], verdict, text))
 built = {r["board"] for r in reports}
-missing = [b for b in boards if b not in built]
-# a board without a current report still says what its board.conf knows
+kept = [b for b in boards if b not in built and b in prev_rows]
+missing = [b for b in boards if b not in built and b not in prev_rows]
+# a board without a current report keeps its committed row (sorted in)
+if kept:
+    head, rows = lines[:-len(reports)], lines[-len(reports):]
+    rows += [prev_rows[b][0] for b in kept]
+    lines = head + sorted(rows, key=lambda row: row.split("|")[1].strip())
+for b in kept:
+    text = limit(b)
+    if text:
+        mhs, met = prev_rows[b][1], prev_rows[b][2]
+        limits.append("- **%s** (%.3f MH/s, %s): %s" % (b, mhs, "target met" if met else "below target", text))
+limits.sort(key=lambda item: item.split("**")[1])
+# a board without a report or a row still says what its board.conf knows
 for b in missing:
     text = limit(b)
     if text:
         limits.append("- **%s** (no report: not built here yet): %s" % (b, text))
 if limits:
     lines += ["", "## What limits each board", ""] + limits
+if kept:
+    lines += ["", "Rows kept from the previous table (not rebuilt for this one): " + ", ".join(kept) + "."]
 if missing:
     lines += ["", "Not built here yet: " + ", ".join(missing) + "."]
 tools = {}
+if kept:
+    tools.update(prev_tools)
 for r in reports:
-    tools.update(r.get("tools", {}))
+    for name, version in r.get("tools", {}).items():
+        old = tools.get(name)
+        tools[name] = version if not kept or old in (None, version) else "%s (kept rows: %s)" % (version, old)
 lines += ["", "Tools: " + "; ".join("%s: %s" % kv for kv in sorted(tools.items())) + "."]
 with open("docs/boards.md", "w") as f:
     f.write("\n".join(lines) + "\n")
-print("docs/boards.md: %d boards" % len(reports))
+print("docs/boards.md: %d boards built, %d rows kept from the previous table" % (len(reports), len(kept)))
