@@ -80,7 +80,7 @@ module pm_core #(
 	localparam integer SB = pm_clog2(NE);               // slice bits
 	localparam integer LW = 32 - SB;                    // bits an engine walks
 	// nonces one engine can have in flight (started, done not yet counted)
-	localparam integer PER_ENGINE = ENGINE == 2'd0 ? 2 :
+	localparam integer PER_ENGINE = ENGINE == 2'd0 ? 3 :
 		ENGINE == 2'd1 ? {24'd0, STAGES} + 1 : {16'd0, LATENCY} + 1;
 	localparam integer INFLIGHT = NE * PER_ENGINE;
 	localparam integer IW = pm_clog2(INFLIGHT + 2);     // the in-flight counter

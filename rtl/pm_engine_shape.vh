@@ -10,9 +10,11 @@
 //
 // kind: 0 ROLLED, 1 UNROLLED (a ring of `stages` round stages), 2 FULL.
 //
-// ROLLED: accept (load state3) + rounds 3..63 + feed-forward + rounds 0..60
-//   of the second hash + the H7 test = 1 + 61 + 1 + 61 = 124 edges; the
-//   next nonce is accepted on the edge of the H7 test, so 124 cycles.
+// ROLLED: two nonces share the round, a step of two clocks each: accept
+//   (load state3) + rounds 3..63 + feed-forward + rounds 0..60 of the
+//   second hash + the H7 test = 1 + 61 + 1 + 61 = 124 steps, 248 edges; the
+//   next nonce is accepted in the step of the H7 test, so two nonces per
+//   248 cycles: 124 cycles a nonce.
 // UNROLLED: each hash takes P1 = ceil(61/S) passes of the S stages; the
 //   ring has S + 1 registers (the S stage inputs and the exit register
 //   where the ring's entry mux and the feed-forward sit), so a pass is S + 1
@@ -50,7 +52,7 @@ function [15:0] pm_latency;
 	begin
 		s = {8'd0, stages};
 		if (kind == 2'd0)
-			pm_latency = 16'd124;
+			pm_latency = 16'd248;
 		else if (kind == 2'd1)
 			// the last pass (P1 + 60 / S), stage 60 % S, the register after
 			// that stage, and the H7 test register

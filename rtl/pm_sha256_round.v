@@ -1,8 +1,9 @@
 // pm_sha256_round: one SHA-256 round with h + K + W computed a stage early.
 //
 // Purely combinational; the engine puts the registers around it (a
-// pipeline stage register after it, or the rolled engine's state register
-// feeding it back). For round t:
+// pipeline stage register after it, or a ring's stage registers feeding it
+// back; the rolled engine cuts the round in two instead, so it writes the
+// same sums out itself). For round t:
 //
 //   i_state  a..g before round t (the state after round t-1), a in [223:192],
 //            g in [31:0]. There is no h: it only ever enters the round as

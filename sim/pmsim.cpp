@@ -15,7 +15,7 @@ static const pmsim_shape shape_full = {
 	"full", "the FULL pipeline: one nonce per clock (fast to simulate)", PMSIM_BAUD_DIV,
 	PMSIM_CLOCK_HZ};
 static const pmsim_shape shape_rolled = {
-	"rolled", "one ROLLED engine, 124 clocks per nonce (an iCE40 UP5K's size)", PMSIM_BAUD_DIV,
+	"rolled", "one ROLLED engine, 124 clocks per nonce, two in flight (an iCE40 UP5K's size)", PMSIM_BAUD_DIV,
 	PMSIM_CLOCK_HZ};
 
 extern "C" const struct pmsim_shape *const pmsim_shapes[] = {&shape_full, &shape_rolled, nullptr};

@@ -21,7 +21,7 @@
 static const unsigned ENGINE = TB_ENGINE, ENGINES = TB_ENGINES, S = TB_STAGES;
 static const unsigned P1 = (60 + S) / S;
 static const unsigned CYCLES = ENGINE == 0 ? 124 : ENGINE == 1 ? 2 * P1 : 1;
-static const unsigned LATENCY = ENGINE == 0 ? 124 : ENGINE == 1 ?
+static const unsigned LATENCY = ENGINE == 0 ? 248 : ENGINE == 1 ?
 	(P1 + 60 / S) * (S + 1) + 60 % S + 2 : 123;
 // nonces per clock of the whole core (one start per cycle at most)
 static const double RATE = std::min(1.0, (double)ENGINES / CYCLES);

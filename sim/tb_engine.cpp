@@ -33,10 +33,10 @@ static const char *const KIND = "full";
 static const unsigned S = TB_STAGES;
 static const unsigned P1 = (60 + S) / S;
 static const unsigned CYCLES = TB_KIND == 0 ? 124 : TB_KIND == 1 ? 2 * P1 : 1;
-static const unsigned LATENCY = TB_KIND == 0 ? 124 : TB_KIND == 1 ?
+static const unsigned LATENCY = TB_KIND == 0 ? 248 : TB_KIND == 1 ?
 	(P1 + 60 / S) * (S + 1) + 60 % S + 2 : 123;
 // nonces accepted back to back before the engine is full (a ring's slots)
-static const unsigned GROUP = TB_KIND == 1 ? S + 1 : 1;
+static const unsigned GROUP = TB_KIND == 1 ? S + 1 : TB_KIND == 0 ? 2 : 1;
 
 struct done_rec {
 	uint32_t nonce, h7;
