@@ -213,7 +213,7 @@ module pm_engine_rolled (
 			default: wdata = bswap(r_nonce2);
 		endcase
 	end
-	// reads for the nonce's next step (W[t-3], W[t-11], K[t+2])
+	// reads for the nonce's next step: W[t-3], W[t-11]
 	wire [7:0]  ra = {r_slot, ff2 || h2_2, r_n2 - 6'd3};
 	wire [7:0]  rb = {r_slot, ff2 || h2_2, r_n2 - 6'd11};
 
