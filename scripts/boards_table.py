@@ -46,8 +46,8 @@ if not reports:
 
 
 def previous_table(path="docs/boards.md"):
-    """The rows of the table being replaced, {board: (row, mhs, target met)},
-    and its tool versions, {name: version}."""
+    """The rows of the table being replaced, {board: (row, mhs, timing met,
+    target)}, and its tool versions, {name: version}."""
     rows, tools = {}, {}
     if not os.path.exists(path):
         return rows, tools
@@ -56,9 +56,7 @@ def previous_table(path="docs/boards.md"):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if line.startswith("| ") and len(cells) == 14 and cells[0] in boards:
                 t = float(cells[12]) if cells[12] != "-" else None
-                mhs = float(cells[11])
-                rows[cells[0]] = (line.rstrip("\n"), mhs,
-                                  t is not None and cells[5] == "met" and mhs >= t)
+                rows[cells[0]] = (line.rstrip("\n"), float(cells[11]), cells[5] == "met", t)
             elif line.startswith("Tools: "):
                 for part in line[len("Tools: "):].rstrip().rstrip(".").split("; "):
                     name, _, version = part.partition(": ")
@@ -103,41 +101,38 @@ def seed_text(r):
     return "%s%s" % (r.get("seed", "-"), " (`%s`)" % opts if opts else "")
 
 
-limits = []
+def limit_line(board, mhs, timing_met, t):
+    """The board's entry under "What limits each board", or None."""
+    text = limit(board)
+    if not text:
+        return None
+    verdict = "target met" if t and timing_met and mhs >= t else "below target"
+    return "- **%s** (%.3f MH/s, %s): %s" % (board, mhs, verdict, text)
+
+
+rows, limits = {}, {}     # by board
 for r in reports:
     shape = r["engine"] + (" S=%d" % r["stages"] if r["engine"] == "unrolled" else "") + \
         " x%d" % r["engines"]
     t = target(r["device"])
-    lines.append("| %s | %s | %s | %g | %.2f | %s | %d / %d (%d%%) | %d | %d | %d | %.5f | %.3f | %s | %s |" % (
+    rows[r["board"]] = "| %s | %s | %s | %g | %.2f | %s | %d / %d (%d%%) | %d | %d | %d | %.5f | %.3f | %s | %s |" % (
         r["board"], r["device"], shape, r["clock_mhz"], r["fmax_mhz"],
         "met" if r["timing_met"] else "NOT met", r["luts"], r["lut_capacity"],
         100 * r["luts"] // max(1, r["lut_capacity"]), r["ffs"], r["ram_blocks"], r["dsps"],
-        r["nonces_per_clock"], r["mhs"], "%g" % t if t else "-", seed_text(r)))
-    text = limit(r["board"])
-    if text:
-        verdict = "target met" if t and r["timing_met"] and r["mhs"] >= t else "below target"
-        limits.append("- **%s** (%.3f MH/s, %s): %s" % (r["board"], r["mhs"], verdict, text))
-built = {r["board"] for r in reports}
-kept = [b for b in boards if b not in built and b in prev_rows]
-missing = [b for b in boards if b not in built and b not in prev_rows]
-# a board without a current report keeps its committed row (sorted in)
-if kept:
-    head, rows = lines[:-len(reports)], lines[-len(reports):]
-    rows += [prev_rows[b][0] for b in kept]
-    lines = head + sorted(rows, key=lambda row: row.split("|")[1].strip())
+        r["nonces_per_clock"], r["mhs"], "%g" % t if t else "-", seed_text(r))
+    limits[r["board"]] = limit_line(r["board"], r["mhs"], r["timing_met"], t)
+# a board without a current report keeps its committed row
+kept = [b for b in boards if b not in rows and b in prev_rows]
 for b in kept:
-    text = limit(b)
-    if text:
-        mhs, met = prev_rows[b][1], prev_rows[b][2]
-        limits.append("- **%s** (%.3f MH/s, %s): %s" % (b, mhs, "target met" if met else "below target", text))
-limits.sort(key=lambda item: item.split("**")[1])
+    rows[b] = prev_rows[b][0]
+    limits[b] = limit_line(b, *prev_rows[b][1:])
+missing = [b for b in boards if b not in rows]
+lines += [rows[b] for b in sorted(rows)]
+limit_lines = [limits[b] for b in sorted(limits) if limits[b]]
 # a board without a report or a row still says what its board.conf knows
-for b in missing:
-    text = limit(b)
-    if text:
-        limits.append("- **%s** (no report: not built here yet): %s" % (b, text))
-if limits:
-    lines += ["", "## What limits each board", ""] + limits
+limit_lines += ["- **%s** (no report: not built here yet): %s" % (b, limit(b)) for b in missing if limit(b)]
+if limit_lines:
+    lines += ["", "## What limits each board", ""] + limit_lines
 if kept:
     lines += ["", "Rows kept from the previous table (not rebuilt for this one): " + ", ".join(kept) + "."]
 if missing:

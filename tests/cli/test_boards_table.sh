@@ -13,14 +13,17 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/scripts" "$tmp/docs" "$tmp/bitstreams/build/icebreaker"
 cp scripts/boards_table.py "$tmp/scripts/"
 cp docs/boards.md "$tmp/docs/boards.md"
+# the boards of a table's rows, in order
+table_boards() { grep -E '^\| [a-z0-9-]+ \| ' "$1" | grep -vE '^\| (board|---) \|' | cut -d'|' -f2 | tr -d ' '; }
 # the boards of the committed table (not a scratch board another test or a
 # trial build has in bitstreams/ now)
-boards=$(grep -E '^\| [a-z0-9-]+ \| ' docs/boards.md | grep -vE '^\| (board|---) \|' | cut -d'|' -f2 | tr -d ' ')
+boards=$(table_boards docs/boards.md)
 for b in $boards; do
 	mkdir -p "$tmp/bitstreams/$b"
 	cp "bitstreams/$b/board.conf" "$tmp/bitstreams/$b/"
 done
 others=$(grep -vx icebreaker <<<"$boards")
+others_named=$(tr '\n' ' ' <<<"$others" | sed 's/ $//; s/ /, /g')    # "a, b, c"
 
 # the iCEBreaker "rebuilt", with figures no committed row has
 cat >"$tmp/bitstreams/build/icebreaker/report.json" <<'EOF'
@@ -46,8 +49,8 @@ tap $ok "every board not rebuilt keeps its committed row exactly ($(wc -w <<<"$o
 check "the rebuilt board's row is its report's (Fmax 31.23, 3777 LUTs, seed 7)" \
 	grep -qE '^\| icebreaker \| .* \| 31\.23 \| met \| 3777 / 5280 \(71%\) \| 2100 \| .* \| 7 \|$' "$new"
 check "the rows are one a board, in board order" \
-	test "$(grep -E '^\| [a-z0-9-]+ \| ' "$new" | grep -vE '^\| (board|---) \|' | cut -d'|' -f2 | tr -d ' ')" = "$boards"
-check "the kept rows are named" grep -qF "Rows kept from the previous table (not rebuilt for this one): $(tr '\n' ' ' <<<"$others" | sed 's/ $//; s/ /, /g')." "$new"
+	test "$(table_boards "$new")" = "$boards"
+check "the kept rows are named" grep -qF "Rows kept from the previous table (not rebuilt for this one): $others_named." "$new"
 check "every board has its LIMIT text, with its MH/s" \
 	test "$(grep -cE '^- \*\*[a-z0-9-]+\*\* \([0-9.]+ MH/s, (target met|below target)\): ' "$new")" -eq "$(wc -w <<<"$boards")"
 check "the kept rows' tool versions stay (nextpnr-ecp5's too)" grep -q '^Tools: .*nextpnr-ecp5: .*yosys: Yosys 0.23' "$new"
@@ -56,6 +59,6 @@ check "the kept rows' tool versions stay (nextpnr-ecp5's too)" grep -q '^Tools: 
 rm "$tmp/docs/boards.md"
 python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
 check "without a previous table the others are \"not built here yet\"" \
-	grep -qF "Not built here yet: $(tr '\n' ' ' <<<"$others" | sed 's/ $//; s/ /, /g')." "$new"
+	grep -qF "Not built here yet: $others_named." "$new"
 
 echo "1..$tap_n"
