@@ -97,8 +97,23 @@ module pm_core #(
 	reg [IW-1:0] r_inflight;
 
 	wire flush = i_load || i_abort;
-	wire [5:0] zb = i_zero_bits > 6'd32 ? 6'd32 : i_zero_bits;
-	wire [31:0] top = 32'hffffffff << (6'd32 - zb);     // zb = 0: 0, zb = 32: all
+	// The top zero_bits bits of H7 (all 32 from zero_bits 32 up) as a
+	// thermometer code, each bit a function of zero_bits' six bits that
+	// yosys maps to LUTs. (A shift by 32 - zero_bits was the UP5K's critical
+	// path; a compare a bit, zero_bits >= 32 - m, costs a carry chain each.)
+	function [31:0] h7_top;
+		input [5:0] z;
+		integer k;
+		begin
+			h7_top = 32'd0;
+			for (k = 1; k < 32; k = k + 1)
+				if (z[4:0] == k[4:0])
+					h7_top = 32'hffffffff << (32 - k);
+			if (z[5])
+				h7_top = 32'hffffffff;
+		end
+	endfunction
+	wire [31:0] top = h7_top(i_zero_bits);
 	wire [31:0] mask = {top[7:0], top[15:8], top[23:16], top[31:24]};
 
 	// ---- engines ---------------------------------------------------------------

@@ -39,7 +39,7 @@ module pm_frame_rx #(
 	endfunction
 
 	reg [7:0]  r_mem [0:127];
-	reg [7:0]  r_len;
+	reg [7:0]  r_last;   // LEN - 1: the payload's last index (no subtractor on the byte path)
 	reg [2:0]  r_state;
 	reg [15:0] r_crc;
 	reg [7:0]  r_crc_hi;
@@ -91,7 +91,7 @@ module pm_frame_rx #(
 				end
 			end
 			S_LEN: begin
-				r_len <= i_data;
+				r_last <= i_data - 8'd1;
 				r_idx <= 7'd0;
 				if (i_data != required_len(o_type)) begin
 					o_bad <= 1'b1;
@@ -102,7 +102,7 @@ module pm_frame_rx #(
 			end
 			S_PAYLOAD: begin
 				r_idx <= r_idx + 7'd1;
-				if ({1'b0, r_idx} == r_len - 8'd1)
+				if ({1'b0, r_idx} == r_last)
 					r_state <= S_CRC_HI;
 			end
 			S_CRC_HI: begin

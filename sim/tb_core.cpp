@@ -5,7 +5,8 @@
 // the range's size, one done pulse after the last result), the full range
 // (progress of o_next_nonce and o_hashes, every result valid), back-to-back
 // loads (no old result under the new tag), an abort mid-unit, and bursts of
-// results at zero_bits 1..4 against a slow reader (nothing lost).
+// results at zero_bits 1..4 against a slow reader (nothing lost), and the
+// H7 mask the core loads for every zero_bits 0..63.
 //
 // `tb_core --speed SECONDS` instead hashes the full range at zero_bits 32
 // for that long and prints the simulated nonces per second (scripts/
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "Vpm_core.h"
+#include "Vpm_core___024root.h"
 #include "tb_work.h"
 
 static const unsigned ENGINE = TB_ENGINE, ENGINES = TB_ENGINES, S = TB_STAGES;
@@ -330,6 +332,21 @@ int main(int argc, char **argv)
 		t.check(done && nonces_of(b.popped, from, (uint8_t)(20 + zb)) == want && !b.lost,
 			"zero_bits %u, a reader taking one result in 5 cycles: all %zu results, "
 			"o_lost stays 0", zb, want.size());
+	}
+
+	// ---- the share filter's mask for every zero_bits the link can carry ----
+	{
+		unsigned wrong = 0, first_wrong = 0;
+
+		for (unsigned zb = 0; zb < 64; zb++) {
+			b.load(random_work(r), 30, zb, 0, 63);
+			if (b.s.top->rootp->pm_core__DOT__r_mask != sha256d_h7_mask(zb) && !wrong++)
+				first_wrong = zb;
+		}
+		b.abort();
+		b.drain(8 + LATENCY);
+		t.check(wrong == 0, "the H7 mask loaded for zero_bits 0..63 is sha256d_h7_mask's "
+			"(%u wrong, the first at %u)", wrong, first_wrong);
 	}
 
 	t.note("%llu cycles simulated", (unsigned long long)b.s.cycles);
