@@ -83,21 +83,20 @@ report_ready() {
 }
 
 running=0
+# reap: waits for one suite to finish, then prints what is ready
+reap() {
+	wait -n
+	running=$((running - 1))
+	report_ready
+}
 for i in "${!names[@]}"; do
-	if [ "$running" -ge "$JOBS" ]; then
-		wait -n
-		running=$((running - 1))
-		report_ready
-	fi
+	[ "$running" -ge "$JOBS" ] && reap
 	run_suite "$i" &
 	running=$((running + 1))
 done
 while [ "$running" -gt 0 ]; do
-	wait -n
-	running=$((running - 1))
-	report_ready
+	reap
 done
-report_ready
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
