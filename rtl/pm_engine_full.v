@@ -12,9 +12,8 @@
 //   after boundary 122 (e after round 60) the H7 test: H7 = IV7 + e
 //
 // LATENCY 123, CYCLES 1. Every boundary has the same 24 slots: a..g, p and
-// the message window, W[m] in slot 8 + m % 16. A constant function sorts
-// each (boundary, slot) into one of four classes, and only REG slots are
-// registers:
+// the message window, W[m] in slot 8 + m % 16. Localparam expressions sort
+// each (boundary, slot) into one of six classes:
 //
 //   REG    depends on the nonce: a pipeline register
 //   CONST  a literal (padding words, the IV): synthesis folds the logic
@@ -23,11 +22,22 @@
 //          read straight from the broadcast input, never piped
 //   DEAD   no later stage reads it: no register (a message word after its
 //          last use, a after round 56 of the second hash, ...)
+//   LINE   a message word between two of its reads (or its making and a
+//          read) that lie LINE_MIN or more boundaries apart: carried by a
+//          delay line, a 16 x 32 RAM (block RAM on ECP5), not registers
+//   TAP    the boundary that ends such a stretch: the line's output
+//          register, which the line fills from the REG where it began
 //
 // So the schedule is a shrinking window: W[m] is computed one stage before
 // its round needs it (by the stage of round m - 2) and kept only until its
-// last use (at most round m + 14). The nonce is not piped: pm_delay returns
-// it when its result is registered. i_flush clears every valid bit.
+// last use (at most round m + 14). A word of the expansion, W[m], is read
+// at rounds m - 1, m, m + 5, m + 13 and m + 14, so its boundaries m + 6 to
+// m + 12 are a line (a word read fewer times, such as the second hash's
+// W0..W7, has a longer one). A line saves 4 to 13 registers of 32 bits for
+// one RAM: 88 lines, 619 registers (19,808 flip-flops); on ECP5 each is a
+// DP16KD, of which the 85F has 208 (docs/rtl.md). The nonce is not piped:
+// pm_delay returns it when its result is registered. i_flush clears every
+// valid bit.
 `default_nettype none
 
 module pm_engine_full (
@@ -56,7 +66,8 @@ module pm_engine_full (
 	localparam integer NB = 123;        // register boundaries 0..122
 	localparam integer NST = 122;       // stages 0..121
 	localparam integer NSL = 24;        // slots per boundary
-	localparam integer C_DEAD = 0, C_REG = 1, C_CONST = 2, C_WORK = 3;
+	localparam integer C_DEAD = 0, C_REG = 1, C_CONST = 2, C_WORK = 3, C_LINE = 4, C_TAP = 5;
+	localparam integer LINE_MIN = 4;    // a stretch this long or longer goes in a line
 
 	function [31:0] bswap;
 		input [31:0] x;
@@ -81,6 +92,14 @@ module pm_engine_full (
 	wire [31:0] w3 = bswap(i_nonce);
 	assign o_ready = 1'b1;
 	assign o_ready_next = 1'b1;
+
+	// the delay lines' common address: each line is written at r_la and
+	// read at r_la - its delay (at most 15) every cycle, as the pipeline
+	// never stalls; no reset, like pm_delay's
+	reg [3:0] r_la;
+
+	always @(posedge i_clk)
+		r_la <= r_la + 1'b1;
 
 	genvar b, sl, i, j;
 	// The class of each (boundary b, slot sl), as localparam expressions
@@ -112,13 +131,39 @@ module pm_engine_full (
 			localparam integer LAST = M + 16 <= JMAX && M + 14 > U3 ? M + 14 : U3;
 			localparam integer W_LIVE = (M < 16 || M - 1 <= R) && R <= LAST ? 1 : 0;
 
-			localparam integer CLS =
+			localparam integer CLS0 =
 				sl < 7 ? (S_LIVE == 0 ? C_DEAD : H2 == 0 ? (SM <= 2 ? C_WORK : C_REG) :
 					  SM < 0 ? C_CONST : C_REG) :
 				sl == 7 ? (H2 == 0 || R <= 60 ? C_REG : C_DEAD) :
 				W_LIVE == 0 ? C_DEAD :
 				H2 == 0 ? (M <= 2 ? C_WORK : M == 3 || M >= 16 ? C_REG : C_CONST) :
 				M <= 7 || M >= 16 ? C_REG : C_CONST;
+			// A message word's boundaries: it is needed where it is made (PW)
+			// and where it is read (C1..C5, ascending where present); between
+			// them it is only carried. The longest such stretch, LX to LY, goes
+			// through a delay line in block RAM when it is LINE_MIN or longer
+			// (LY - LX - 1 registers saved): LX stays a register, which the
+			// line takes in, LX + 1 .. LY - 1 hold nothing (C_LINE) and LY is
+			// the line's output register (C_TAP).
+			localparam integer PW = M >= 16 ? M - 1 : H2 != 0 ? 1 : 3;
+			localparam integer C1 = M <= JMAX && M - 1 > PW ? M - 1 : -1;
+			localparam integer C2 = M + 2 >= 16 && M + 2 <= JMAX ? M : -1;
+			localparam integer C3 = M + 7 >= 16 && M + 7 <= JMAX ? M + 5 : -1;
+			localparam integer C4 = M + 15 >= 16 && M + 15 <= JMAX ? M + 13 : -1;
+			localparam integer C5 = M + 16 <= JMAX ? M + 14 : -1;
+			localparam integer Q1 = C1 >= 0 ? C1 : PW;      // the last needed so far
+			localparam integer X1 = PW, Y1 = Q1;            // the longest stretch so far
+			localparam integer Q2 = C2 >= 0 ? C2 : Q1;
+			localparam integer X2 = Q2 - Q1 > Y1 - X1 ? Q1 : X1, Y2 = Q2 - Q1 > Y1 - X1 ? Q2 : Y1;
+			localparam integer Q3 = C3 >= 0 ? C3 : Q2;
+			localparam integer X3 = Q3 - Q2 > Y2 - X2 ? Q2 : X2, Y3 = Q3 - Q2 > Y2 - X2 ? Q3 : Y2;
+			localparam integer Q4 = C4 >= 0 ? C4 : Q3;
+			localparam integer X4 = Q4 - Q3 > Y3 - X3 ? Q3 : X3, Y4 = Q4 - Q3 > Y3 - X3 ? Q4 : Y3;
+			localparam integer Q5 = C5 >= 0 ? C5 : Q4;
+			localparam integer LX = Q5 - Q4 > Y4 - X4 ? Q4 : X4, LY = Q5 - Q4 > Y4 - X4 ? Q5 : Y4;
+			localparam integer CLS =
+				sl < 8 || CLS0 != C_REG || LY - LX < LINE_MIN || R <= LX || R > LY ? CLS0 :
+				R < LY ? C_LINE : C_TAP;
 			// WORK sources: 0..7 state3 word (a..h), 8..10 tail word (W0..W2)
 			localparam integer SRC = sl < 4 ? 2 - SM : sl < 7 ? 6 - SM : 8 + M;
 			localparam [31:0] CVAL =
@@ -140,6 +185,19 @@ module pm_engine_full (
 						r <= w_o[(b - 1) * NSL + sl];
 				end
 				assign w_v[b * NSL + sl] = r;
+			end else if (CLS == C_TAP) begin : g_tap
+				// the line from boundary b - (LY - LX): a register's worth of
+				// delay is this one's, so the RAM delays LY - LX - 1 cycles
+				localparam [31:0] LD_W = LY - LX - 1;
+				localparam [3:0] LD = LD_W[3:0];
+				(* ram_style = "block" *) reg [31:0] mem [0:15];
+				wire [3:0] ra = r_la - LD;
+				reg [31:0] q;
+				always @(posedge i_clk) begin
+					mem[r_la] <= w_v[(b - (LY - LX)) * NSL + sl];
+					q <= mem[ra];
+				end
+				assign w_v[b * NSL + sl] = q;
 			end else if (CLS == C_CONST) begin : g_const
 				assign w_v[b * NSL + sl] = CVAL;
 			end else if (CLS == C_WORK && SRC < 8) begin : g_state3

@@ -112,7 +112,8 @@ for s in $shapes; do
 		else
 			fit="does not fit"
 		fi
-		full_line="FULL on an LFE5U-85F: $leq of 83,640 LUT4 ($((leq * 100 / 83640))%), $eff of 83,640 FF ($((eff * 100 / 83640))%): $fit (synthesis only; placement at this fill is not measured)"
+		bram=$(cell "$e" DP16KD)
+		full_line="FULL on an LFE5U-85F: $leq of 83,640 LUT4 ($((leq * 100 / 83640))%), $eff of 83,640 FF ($((eff * 100 / 83640))%), ${bram:-0} of 208 DP16KD: $fit (synthesis only; docs/boards.md has what places and its clock)"
 	fi
 done
 echo "(LUT-eq = LUT4 + 2 x CCU2C; DP16KD/DPR16X4 RAMs not counted; LC = nextpnr-ice40 packed cells)"
