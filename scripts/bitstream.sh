@@ -124,11 +124,11 @@ else
 	synth="synth_ecp5 -top top ${SYNTH_ECP5--abc9}"
 fi
 t0=$SECONDS
-# shellcheck disable=SC2086
 # read_verilog -defer: every file is parsed, but only the modules the top
 # uses are elaborated (hierarchy), so yosys's automatic names (a counter
 # global to the run), and with them nextpnr's placement for a seed, do not
 # change when a module this board does not use changes (tests/cli/test_bitstream.sh)
+# shellcheck disable=SC2086
 yosys -q -l "$out/yosys.log" -p "read_verilog -defer -Irtl $RTL $out/pm_pll.v $src/top.v; hierarchy -top top $params; \
 	$synth -json $out/top.json; tee -q -o $out/synth.stat stat" >/dev/null 2>&1 ||
 	fail "yosys failed (the end of $out/yosys.log):
