@@ -56,7 +56,6 @@ NEXTPNR_OPTS=
 [ "$opts_asked" != unset ] && NEXTPNR_OPTS=$opts_asked
 src=bitstreams/${SOURCES:-$board}
 out=bitstreams/build/$board
-mkdir -p "$out"
 JOBS=${JOBS:-2}
 RTL="rtl/*.v"   # every module; yosys elaborates what the top uses
 # PINCHECK=1: the board's top, PLL and pins around a stub miner
@@ -65,9 +64,9 @@ RTL="rtl/*.v"   # every module; yosys elaborates what the top uses
 if [ "${PINCHECK:-0}" = 1 ]; then
 	RTL="tests/bitstreams/stub_miner.v rtl/pm_reset.v"
 	out=bitstreams/build/$board-pins
-	mkdir -p "$out"
 	SEEDS=1
 fi
+mkdir -p "$out"   # one folder: a pin check leaves no empty bitstreams/build/$board
 RTL=$(echo $RTL)   # the names, on one line (yosys -p ends a command at a newline)
 # A build starts clean: a bitstream, report or seed log of an earlier build
 # must not stand beside this one's (a build that fails leaves no bitstream,

@@ -23,6 +23,7 @@ out=$(PINCHECK=1 scripts/bitstream.sh zz-test-badpin 2>&1)
 rc=$?
 rm -rf "$bad" bitstreams/build/zz-test-badpin-pins
 check "iCE40: a pin the package lacks fails the build, named" test "$rc" -ne 0 -a -n "$(grep "pin named 'Z99'" <<<"$out")"
+check "a pin check writes only its -pins folder (no empty build folder left)" test ! -e bitstreams/build/zz-test-badpin
 
 # The same on ECP5 (the ULX3S's constraints, FT231X TX moved to Z99).
 bad=bitstreams/zz-test-ecp5-badpin
