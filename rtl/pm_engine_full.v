@@ -11,6 +11,10 @@
 //   stages 62..121    rounds 1..60 of the second hash (57..60 need no a)
 //   after boundary 122 (e after round 60) the H7 test: H7 = IV7 + e
 //
+// Rounds and expansion steps whose inputs are all signals are the chained
+// forms (rtl/chain/: pm_sha256_round_cc, pm_sha256_wexp_cc), carry chains
+// that take Ch and Maj into their own LUTs on ECP5 (docs/rtl.md).
+//
 // LATENCY 123, CYCLES 1. Every boundary has the same 24 slots: a..g, p and
 // the message window, W[m] in slot 8 + m % 16. Localparam expressions sort
 // each (boundary, slot) into one of six classes:
@@ -248,11 +252,23 @@ module pm_engine_full (
 				assign kw = pm_k(KN[5:0]) + w_v[BI + 8 + (R + 1) % 16];
 			end
 
-			pm_sha256_round u_round (
-				.i_state({w_v[BI + 0], w_v[BI + 1], w_v[BI + 2], w_v[BI + 3],
-					  w_v[BI + 4], w_v[BI + 5], w_v[BI + 6]}),
-				.i_p(w_v[BI + 7]), .i_kw(kw), .o_state(st), .o_p(p)
-			);
+			// the chained round (pm_sha256_round_cc) where every input is a
+			// signal: not rounds 1..3 of hash 2 (IV words), nor round 63 of
+			// hash 1 (kw = 0) or 57..60 of hash 2 (outputs unread), where
+			// pm_sha256_round lets synthesis fold what is constant or unused
+			if (i <= 59 || (R >= 4 && R <= 56)) begin : g_cc
+				pm_sha256_round_cc u_round (
+					.i_state({w_v[BI + 0], w_v[BI + 1], w_v[BI + 2], w_v[BI + 3],
+						  w_v[BI + 4], w_v[BI + 5], w_v[BI + 6]}),
+					.i_p(w_v[BI + 7]), .i_kw(kw), .o_state(st), .o_p(p)
+				);
+			end else begin : g_plain
+				pm_sha256_round u_round (
+					.i_state({w_v[BI + 0], w_v[BI + 1], w_v[BI + 2], w_v[BI + 3],
+						  w_v[BI + 4], w_v[BI + 5], w_v[BI + 6]}),
+					.i_p(w_v[BI + 7]), .i_kw(kw), .o_state(st), .o_p(p)
+				);
+			end
 
 			assign w_o[BI + 0] = st[223:192];
 			assign w_o[BI + 1] = st[191:160];
@@ -265,12 +281,22 @@ module pm_engine_full (
 
 			if (R >= 14 && R <= JMAX - 2) begin : g_wexp
 				// W[R+2] replaces W[R-14] (last read here) in its slot
+				// chained (pm_sha256_wexp_cc) from W32 on, where no padding
+				// word is read
 				wire [31:0] w_new;
-				pm_sha256_wexp u_wexp (
-					.i_w2(w_v[BI + 8 + R % 16]), .i_w7(w_v[BI + 8 + (R - 5) % 16]),
-					.i_w15(w_v[BI + 8 + (R - 13) % 16]), .i_w16(w_v[BI + 8 + (R - 14) % 16]),
-					.o_w(w_new)
-				);
+				if (R + 2 >= 32) begin : g_cc
+					pm_sha256_wexp_cc u_wexp (
+						.i_w2(w_v[BI + 8 + R % 16]), .i_w7(w_v[BI + 8 + (R - 5) % 16]),
+						.i_w15(w_v[BI + 8 + (R - 13) % 16]), .i_w16(w_v[BI + 8 + (R - 14) % 16]),
+						.o_w(w_new)
+					);
+				end else begin : g_plain
+					pm_sha256_wexp u_wexp (
+						.i_w2(w_v[BI + 8 + R % 16]), .i_w7(w_v[BI + 8 + (R - 5) % 16]),
+						.i_w15(w_v[BI + 8 + (R - 13) % 16]), .i_w16(w_v[BI + 8 + (R - 14) % 16]),
+						.o_w(w_new)
+					);
+				end
 				for (j = 0; j < 16; j = j + 1) begin : g_w
 					if (j == (R + 2) % 16) begin : g_new
 						assign w_o[BI + 8 + j] = w_new;

@@ -58,6 +58,12 @@ src=bitstreams/${SOURCES:-$board}
 out=bitstreams/build/$board
 JOBS=${JOBS:-2}
 RTL="rtl/*.v"   # every module; yosys elaborates what the top uses
+# rtl/chain/: modules only the FULL engine uses, read only for it. Reading a
+# module adds its names to yosys's name table even when it is never
+# elaborated, and that alone changes abc9's LUTs (the order it meets the
+# cells), so every other board's netlist, and the placement its recorded
+# seed gives, would change (tests/cli/test_bitstream.sh)
+[ "$ENGINE" = 2 ] && RTL="$RTL rtl/chain/*.v"
 # PINCHECK=1: the board's top, PLL and pins around a stub miner
 # (tests/bitstreams/stub_miner.v), one seed, no bitstream: nextpnr refuses a
 # constraint that names a pin the package does not have.
@@ -117,10 +123,12 @@ echo "bitstream $board: $PART, PLL $OSC_MHZ -> $achieved MHz, $BAUD baud (BAUD_D
 # ---- synthesis
 params="-chparam ENGINE $ENGINE -chparam ENGINES $ENGINES -chparam STAGES $STAGES -chparam CLOCK_HZ $clock_hz -chparam BAUD_DIV $baud_div"
 # ECP5: SYNTH_ECP5 (default below) is measured, see the ECP5 comment
+# PM_CCU2C: rtl/chain/pm_addf.v as ECP5 carry cells (the FULL engine's chained
+# round; a board whose engine does not use it gets the same netlist)
 if [ "$FAMILY" = ice40 ]; then
-	synth="synth_ice40 -top top"
+	synth="synth_ice40 -top top" defines=
 else
-	synth="synth_ecp5 -top top ${SYNTH_ECP5--abc9}"
+	synth="synth_ecp5 -top top ${SYNTH_ECP5--abc9}" defines=-DPM_CCU2C
 fi
 t0=$SECONDS
 # read_verilog -defer: every file is parsed, but only the modules the top
@@ -128,7 +136,7 @@ t0=$SECONDS
 # global to the run), and with them nextpnr's placement for a seed, do not
 # change when a module this board does not use changes (tests/cli/test_bitstream.sh)
 # shellcheck disable=SC2086
-yosys -q -l "$out/yosys.log" -p "read_verilog -defer -Irtl $RTL $out/pm_pll.v $src/top.v; hierarchy -top top $params; \
+yosys -q -l "$out/yosys.log" -p "read_verilog -defer $defines -Irtl $RTL $out/pm_pll.v $src/top.v; hierarchy -top top $params; \
 	$synth -json $out/top.json; tee -q -o $out/synth.stat stat" >/dev/null 2>&1 ||
 	fail "yosys failed (the end of $out/yosys.log):
 $(tail -20 "$out/yosys.log")"

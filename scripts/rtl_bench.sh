@@ -28,13 +28,13 @@ shapes=${*:-rolled s2 s3 s4 s8 s9 s16 s21 s32 s64 full}
 
 # every module but the engines (each shape reads its own), so a new module
 # needs no edit here; yosys keeps what pm_core uses
-COMMON=$(ls rtl/*.v | grep -v "^rtl/pm_engine_" | tr "\n" " ")
+COMMON=$(ls rtl/*.v rtl/chain/*.v | grep -v "^rtl/pm_engine_" | tr "\n" " ")
 
 # shape -> "ENGINE_FILE CHPARAM"
 shape_args() {
 	case $1 in
 	rolled) echo "rtl/pm_engine_rolled.v -set ENGINE 0" ;;
-	full) echo "rtl/pm_engine_full.v -set ENGINE 2" ;;
+	full) echo "rtl/pm_engine_full.v -set ENGINE 2" ;;   # with rtl/chain/ (COMMON)
 	s*) echo "rtl/pm_engine_unrolled.v -set ENGINE 1 -set STAGES ${1#s}" ;;
 	esac
 }
@@ -56,7 +56,8 @@ synth() {
 		nextpnr-ice40 --hx8k --package ct256 --json "$f.json" --pack-only >"$f.pnr" 2>&1
 		rm -f "$f.json"
 	else
-		yosys -q -l "$f.log" -p "read_verilog -Irtl $COMMON $engine; chparam $params pm_core; \
+		# PM_CCU2C: FULL's chained adders as carry cells, as the bitstream flow has them
+		yosys -q -l "$f.log" -p "read_verilog -DPM_CCU2C -Irtl $COMMON $engine; chparam $params pm_core; \
 			synth_ecp5 -nowidelut -top pm_core; tee -q -o $f.stat.tmp stat" >/dev/null 2>&1
 	fi
 	mv "$f.stat.tmp" "$f.stat" 2>/dev/null

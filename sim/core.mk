@@ -13,6 +13,8 @@ endef
 # the primitives
 $(eval $(call corebench,round,tb_round.cpp,pm_sha256_round,-CFLAGS -DTB_WEXP=0))
 $(eval $(call corebench,wexp,tb_round.cpp,pm_sha256_wexp,-CFLAGS -DTB_WEXP=1))
+$(eval $(call corebench,round_cc,tb_round.cpp,pm_sha256_round_cc,-CFLAGS -DTB_WEXP=0 -CFLAGS -DTB_CC=1))
+$(eval $(call corebench,wexp_cc,tb_round.cpp,pm_sha256_wexp_cc,-CFLAGS -DTB_WEXP=1 -CFLAGS -DTB_CC=1))
 
 # one model per engine shape
 $(eval $(call corebench,engine_rolled,tb_engine.cpp,pm_engine_rolled,-CFLAGS -DTB_KIND=0))

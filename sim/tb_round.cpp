@@ -1,6 +1,6 @@
 // tb_round: the SHA-256 primitives against the host's C reference
-// (host/sha256_round.h, host/sha256.c). Built twice: TB_WEXP 0 drives
-// pm_sha256_round, TB_WEXP 1 pm_sha256_wexp. Both are combinational, so each
+// (host/sha256_round.h, host/sha256.c). Built four times: TB_WEXP 0 drives
+// pm_sha256_round, TB_WEXP 1 pm_sha256_wexp; TB_CC 1 their chained forms. Both are combinational, so each
 // case is set-inputs-then-eval.
 //
 //   round: random states and words against SHA_ROUND, including the hand-on
@@ -15,9 +15,17 @@ extern "C" {
 #include "sha256_round.h"
 }
 
-#if TB_WEXP
+// TB_CC 1: the chained forms, pm_sha256_wexp_cc and pm_sha256_round_cc
+// (the FULL engine's; rtl/pm_addf.v as expressions, as Verilator sees it)
+#if TB_WEXP && TB_CC
+#include "Vpm_sha256_wexp_cc.h"
+typedef Vpm_sha256_wexp_cc model;
+#elif TB_WEXP
 #include "Vpm_sha256_wexp.h"
 typedef Vpm_sha256_wexp model;
+#elif TB_CC
+#include "Vpm_sha256_round_cc.h"
+typedef Vpm_sha256_round_cc model;
 #else
 #include "Vpm_sha256_round.h"
 typedef Vpm_sha256_round model;
