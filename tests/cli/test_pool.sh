@@ -12,7 +12,9 @@
 #   tls      --tls-cert/--tls-key
 #   faults   every --fault-* option
 #   vardiff  vardiff at 20 shares/min from difficulty 0.00005
-#   gbt      --template tests/pool/gbt_small.json, a block every 2 s (started when used)
+#   gbt      --template tests/pool/gbt_small.json, a block every 2 s, difficulty
+#            0.00005 (a Python share well inside a block, on a loaded machine too)
+#            (started when used)
 #   limit    --max-clients 3
 set -u
 . "$(dirname "$0")/tap.sh"
@@ -168,7 +170,7 @@ py blocks blocks "$(port blocks)"
 log_has blocks "log: block found" '^block found by worker\.1 at height [0-9]+: 0000'
 log_has blocks "log: new block" '^new block at height [0-9]+: previous block [0-9a-f]{64}$'
 stop_pool blocks TERM
-start_pool gbt --template tests/pool/gbt_small.json --block-interval 2 --difficulty 0.0002 \
+start_pool gbt --template tests/pool/gbt_small.json --block-interval 2 --difficulty 0.00005 \
 	--no-vardiff
 py gbt template "$(port gbt)" tests/pool/gbt_small.json
 stop_pool gbt TERM
