@@ -39,7 +39,7 @@ shape_args() {
 	esac
 }
 
-newest_rtl=$(ls -t rtl/* | head -1)
+newest_rtl=$(ls -td rtl/* rtl/chain/* | head -1)   # -d: a folder is a name, not its contents
 
 # synth SHAPE FAMILY: writes $out/SHAPE.FAMILY.stat (and .pnr, the pack's log, for ice40)
 synth() {
