@@ -104,8 +104,16 @@ kill -INT "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
 check "storm: the daemon reconnected many times" test "$(grep -c 'connecting (' "$tmp/m_storm.log")" -ge 5
 check "storm: shares accepted through it, none rejected" test "$(field "$tmp/m_storm.out" accepted)" -gt 0 -a "$(field "$tmp/m_storm.out" rejected)" -eq 0
 check "storm: no share lost (found = accepted + rejected + stale + unanswered)" accounted m_storm
-check "storm: the pool accepted exactly what the daemon counts" \
-	test "$(field "$tmp/storm.out" accepted)" -eq "$(field "$tmp/m_storm.out" accepted)"
+# A share whose answer the drop cut off is resent on the next connection
+# (pool.c: "shares to resend"), where its job is gone: the pool accepted it
+# once, the daemon counts it stale (or rejected, as a duplicate). So the
+# pool's count lies between the daemon's accepted and accepted + stale +
+# rejected; equality failed once in a fresh-clone CI (2026-12-06).
+storm_pool=$(field "$tmp/storm.out" accepted)
+storm_acc=$(field "$tmp/m_storm.out" accepted)
+storm_max=$((storm_acc + $(field "$tmp/m_storm.out" stale) + $(field "$tmp/m_storm.out" rejected)))
+check "storm: the pool accepted what the daemon counts accepted, and at most those it resent ($storm_acc <= $storm_pool <= $storm_max)" \
+	test "$storm_pool" -ge "$storm_acc" -a "$storm_pool" -le "$storm_max"
 
 # ---- set_extranonce mid-session
 P=$(free_port)
