@@ -244,6 +244,8 @@ module pm_engine_full (
 			localparam integer JMAX = i <= 60 ? 63 : 60;
 			localparam [31:0] KN = (R + 1) % 64;
 			wire [223:0] st;
+			wire [223:0] st_in = {w_v[BI + 0], w_v[BI + 1], w_v[BI + 2], w_v[BI + 3],
+					      w_v[BI + 4], w_v[BI + 5], w_v[BI + 6]};
 			wire [31:0]  p, kw;
 
 			if (i == 60) begin : g_h1end
@@ -258,14 +260,12 @@ module pm_engine_full (
 			// pm_sha256_round lets synthesis fold what is constant or unused
 			if (i <= 59 || (R >= 4 && R <= 56)) begin : g_cc
 				pm_sha256_round_cc u_round (
-					.i_state({w_v[BI + 0], w_v[BI + 1], w_v[BI + 2], w_v[BI + 3],
-						  w_v[BI + 4], w_v[BI + 5], w_v[BI + 6]}),
+					.i_state(st_in),
 					.i_p(w_v[BI + 7]), .i_kw(kw), .o_state(st), .o_p(p)
 				);
 			end else begin : g_plain
 				pm_sha256_round u_round (
-					.i_state({w_v[BI + 0], w_v[BI + 1], w_v[BI + 2], w_v[BI + 3],
-						  w_v[BI + 4], w_v[BI + 5], w_v[BI + 6]}),
+					.i_state(st_in),
 					.i_p(w_v[BI + 7]), .i_kw(kw), .o_state(st), .o_p(p)
 				);
 			end

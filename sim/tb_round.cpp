@@ -1,6 +1,7 @@
 // tb_round: the SHA-256 primitives against the host's C reference
 // (host/sha256_round.h, host/sha256.c). Built four times: TB_WEXP 0 drives
-// pm_sha256_round, TB_WEXP 1 pm_sha256_wexp; TB_CC 1 their chained forms. Both are combinational, so each
+// pm_sha256_round, TB_WEXP 1 pm_sha256_wexp; TB_CC 1 their chained forms.
+// All are combinational, so each
 // case is set-inputs-then-eval.
 //
 //   round: random states and words against SHA_ROUND, including the hand-on
@@ -16,7 +17,7 @@ extern "C" {
 }
 
 // TB_CC 1: the chained forms, pm_sha256_wexp_cc and pm_sha256_round_cc
-// (the FULL engine's; rtl/pm_addf.v as expressions, as Verilator sees it)
+// (the FULL engine's; rtl/chain/pm_addf.v as expressions, as Verilator sees it)
 #if TB_WEXP && TB_CC
 #include "Vpm_sha256_wexp_cc.h"
 typedef Vpm_sha256_wexp_cc model;

@@ -1,4 +1,4 @@
-// tb_addf: rtl/pm_addf.v as ECP5 CCU2C cells (compiled with -DPM_CCU2C and
+// tb_addf: rtl/chain/pm_addf.v as ECP5 CCU2C cells (compiled with -DPM_CCU2C and
 // yosys's ECP5 cell models) against the expression it stands for, for each
 // function: the carry patterns that ripple through all 32 bits, then
 // random operands. Prints "tb_addf: N vectors, M mismatches".

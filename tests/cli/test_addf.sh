@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# rtl/pm_addf.v as the ECP5 carry cells scripts/bitstream.sh makes of it
+# rtl/chain/pm_addf.v as the ECP5 carry cells scripts/bitstream.sh makes of it
 # (-DPM_CCU2C): simulated with yosys's CCU2C model against the sum it stands
 # for (tests/bitstreams/tb_addf.v), and synth_ecp5 of the FULL engine's
 # chained round and expansion step (pm_sha256_round_cc, pm_sha256_wexp_cc)
