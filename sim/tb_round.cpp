@@ -1,8 +1,7 @@
 // tb_round: the SHA-256 primitives against the host's C reference
 // (host/sha256_round.h, host/sha256.c). Built four times: TB_WEXP 0 drives
 // pm_sha256_round, TB_WEXP 1 pm_sha256_wexp; TB_CC 1 their chained forms.
-// All are combinational, so each
-// case is set-inputs-then-eval.
+// All are combinational, so each case is set-inputs-then-eval.
 //
 //   round: random states and words against SHA_ROUND, including the hand-on
 //          of p = g + (K[t+1] + W[t+1]), and 64 chained rounds (p one round

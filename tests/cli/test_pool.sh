@@ -13,8 +13,8 @@
 #   faults   every --fault-* option
 #   vardiff  vardiff at 20 shares/min from difficulty 0.00005
 #   gbt      --template tests/pool/gbt_small.json, a block every 2 s, difficulty
-#            0.00005 (a Python share well inside a block, on a loaded machine too)
-#            (started when used)
+#            0.00005 so that a Python share comes well inside a block, on a
+#            loaded machine too (started when used)
 #   limit    --max-clients 3
 set -u
 . "$(dirname "$0")/tap.sh"
