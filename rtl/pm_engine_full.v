@@ -30,16 +30,16 @@
 //          read) that lie LINE_MIN or more boundaries apart: carried by a
 //          delay line, a 16 x 32 RAM (block RAM on ECP5), not registers
 //   TAP    the boundary that ends such a stretch: the line's output
-//          register, filled from the REG (or TAP) where the stretch began
+//          register, which the line fills from the REG where it began
 //
 // So the schedule is a shrinking window: W[m] is computed one stage before
 // its round needs it (by the stage of round m - 2) and kept only until its
-// last use (at most round m + 14). W[m] of the expansion is read at rounds
-// m - 1, m, m + 5, m + 13 and m + 14: boundaries m + 1..4 and m + 6..12 are
-// two lines (the second hash's W0..W7 have longer ones). A line saves 4 to
-// 13 registers of 32 bits for one RAM: 153 lines, 878 registers (28,096
-// flip-flops); on ECP5 each is a DP16KD, of which the 85F has 208
-// (docs/rtl.md). The nonce is not piped:
+// last use (at most round m + 14). A word of the expansion, W[m], is read
+// at rounds m - 1, m, m + 5, m + 13 and m + 14, so its boundaries m + 6 to
+// m + 12 are a line (a word read fewer times, such as the second hash's
+// W0..W7, has a longer one). A line saves 4 to 13 registers of 32 bits for
+// one RAM: 88 lines, 619 registers (19,808 flip-flops); on ECP5 each is a
+// DP16KD, of which the 85F has 208 (docs/rtl.md). The nonce is not piped:
 // pm_delay returns it when its result is registered. i_flush clears every
 // valid bit.
 `default_nettype none
@@ -144,28 +144,29 @@ module pm_engine_full (
 				M <= 7 || M >= 16 ? C_REG : C_CONST;
 			// A message word's boundaries: it is needed where it is made (PW)
 			// and where it is read (C1..C5, ascending where present); between
-			// two of these it is only carried. Each such stretch, LX to LY,
-			// that is LINE_MIN or longer goes through a delay line in block
-			// RAM (LY - LX - 1 registers saved): LX stays a register (or the
-			// previous stretch's TAP), which the line takes in, LX + 1 .. LY - 1
-			// hold nothing (C_LINE) and LY is the line's output register
-			// (C_TAP). R lies in the stretch that ends at the first of Q1..Q5
-			// (the points needed so far) at or after it.
+			// them it is only carried. The longest such stretch, LX to LY, goes
+			// through a delay line in block RAM when it is LINE_MIN or longer
+			// (LY - LX - 1 registers saved): LX stays a register, which the
+			// line takes in, LX + 1 .. LY - 1 hold nothing (C_LINE) and LY is
+			// the line's output register (C_TAP).
 			localparam integer PW = M >= 16 ? M - 1 : H2 != 0 ? 1 : 3;
 			localparam integer C1 = M <= JMAX && M - 1 > PW ? M - 1 : -1;
 			localparam integer C2 = M + 2 >= 16 && M + 2 <= JMAX ? M : -1;
 			localparam integer C3 = M + 7 >= 16 && M + 7 <= JMAX ? M + 5 : -1;
 			localparam integer C4 = M + 15 >= 16 && M + 15 <= JMAX ? M + 13 : -1;
 			localparam integer C5 = M + 16 <= JMAX ? M + 14 : -1;
-			localparam integer Q1 = C1 >= 0 ? C1 : PW;
+			localparam integer Q1 = C1 >= 0 ? C1 : PW;      // the last needed so far
+			localparam integer X1 = PW, Y1 = Q1;            // the longest stretch so far
 			localparam integer Q2 = C2 >= 0 ? C2 : Q1;
+			localparam integer X2 = Q2 - Q1 > Y1 - X1 ? Q1 : X1, Y2 = Q2 - Q1 > Y1 - X1 ? Q2 : Y1;
 			localparam integer Q3 = C3 >= 0 ? C3 : Q2;
+			localparam integer X3 = Q3 - Q2 > Y2 - X2 ? Q2 : X2, Y3 = Q3 - Q2 > Y2 - X2 ? Q3 : Y2;
 			localparam integer Q4 = C4 >= 0 ? C4 : Q3;
+			localparam integer X4 = Q4 - Q3 > Y3 - X3 ? Q3 : X3, Y4 = Q4 - Q3 > Y3 - X3 ? Q4 : Y3;
 			localparam integer Q5 = C5 >= 0 ? C5 : Q4;
-			localparam integer LY = R <= Q1 ? Q1 : R <= Q2 ? Q2 : R <= Q3 ? Q3 : R <= Q4 ? Q4 : Q5;
-			localparam integer LX = R <= Q1 ? PW : R <= Q2 ? Q1 : R <= Q3 ? Q2 : R <= Q4 ? Q3 : Q4;
+			localparam integer LX = Q5 - Q4 > Y4 - X4 ? Q4 : X4, LY = Q5 - Q4 > Y4 - X4 ? Q5 : Y4;
 			localparam integer CLS =
-				sl < 8 || CLS0 != C_REG || R <= PW || R > Q5 || LY - LX < LINE_MIN ? CLS0 :
+				sl < 8 || CLS0 != C_REG || LY - LX < LINE_MIN || R <= LX || R > LY ? CLS0 :
 				R < LY ? C_LINE : C_TAP;
 			// WORK sources: 0..7 state3 word (a..h), 8..10 tail word (W0..W2)
 			localparam integer SRC = sl < 4 ? 2 - SM : sl < 7 ? 6 - SM : 8 + M;
