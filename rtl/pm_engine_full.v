@@ -148,7 +148,9 @@ module pm_engine_full (
 			// through a delay line in block RAM when it is LINE_MIN or longer
 			// (LY - LX - 1 registers saved): LX stays a register, which the
 			// line takes in, LX + 1 .. LY - 1 hold nothing (C_LINE) and LY is
-			// the line's output register (C_TAP).
+			// the line's output register (C_TAP). Only the longest: a line for
+			// every stretch of LINE_MIN or more (153, not 88) routed worse on
+			// the 85F, the nets to the RAM sites being long (docs/rtl.md).
 			localparam integer PW = M >= 16 ? M - 1 : H2 != 0 ? 1 : 3;
 			localparam integer C1 = M <= JMAX && M - 1 > PW ? M - 1 : -1;
 			localparam integer C2 = M + 2 >= 16 && M + 2 <= JMAX ? M : -1;
