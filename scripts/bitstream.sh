@@ -20,13 +20,15 @@
 #                  "clock_mhz", "fmax_mhz", "timing_met", "luts",
 #                  "lut_capacity", "ffs", "ram_blocks", "dsps",
 #                  "nonces_per_clock", "mhs", "seed", "seeds_tried",
-#                  "tools": {name: version}}
+#                  "nextpnr_opts", "synth_opts", "tools": {name: version}}
 #
 # Exits non-zero, with report.json saying timing_met false, when no seed
 # meets timing. JOBS (default 2) seeds run at a time; SEEDS="n ..." in the
 # environment replaces board.conf's list. NEXTPNR_OPTS (board.conf, or the
 # environment, which wins) adds options to every nextpnr run, e.g.
 # "--router router2"; report.json records them, so a build can be repeated.
+# SYNTH_ECP5 (board.conf, or the environment) replaces synth_ecp5's options
+# (default -abc9); report.json records it as synth_opts (empty: the default).
 # SYNTH_ONLY=1 stops after top.json (no place and route, no report).
 #
 # ECP5: Debian has no nextpnr-ecp5, so the YoWASP builds of nextpnr-ecp5
@@ -291,6 +293,7 @@ report = {
     "seed": seed,
     "seeds_tried": tried,
     "nextpnr_opts": "$NEXTPNR_OPTS",
+    "synth_opts": "${SYNTH_ECP5-}",
     "tools": json.loads('''$tools'''),
 }
 json.dump(report, open(f"{out}/report.json", "w"), indent=1)

@@ -28,4 +28,5 @@ $(eval $(call corebench,core_rolled2,tb_core.cpp,pm_core,$(call core_params,0,2,
 $(eval $(call corebench,core_rolled4,tb_core.cpp,pm_core,$(call core_params,0,4,1)))
 $(eval $(call corebench,core_s4,tb_core.cpp,pm_core,$(call core_params,1,1,4)))
 $(eval $(call corebench,core_s21x2,tb_core.cpp,pm_core,$(call core_params,1,2,21)))
+$(eval $(call corebench,core_s21x4,tb_core.cpp,pm_core,$(call core_params,1,4,21)))
 $(eval $(call corebench,core_full,tb_core.cpp,pm_core,$(call core_params,2,1,1)))

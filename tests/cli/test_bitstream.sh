@@ -44,6 +44,13 @@ rc=$?
 check "NEXTPNR_OPTS reaches nextpnr: an unknown option fails the build, named" \
 	test "$rc" -ne 0 -a -n "$(grep -F "unrecognised option '--no-such-option'" <<<"$out")"
 
+# SYNTH_ECP5 replaces synth_ecp5's options: one yosys does not know fails
+# the build, and the yosys log's end that the error quotes names it.
+out=$(SYNTH_ECP5=-no-such-option PINCHECK=1 scripts/bitstream.sh ulx3s-12f 2>&1)
+rc=$?
+check "SYNTH_ECP5 reaches synth_ecp5: an unknown option fails the build, named" \
+	test "$rc" -ne 0 -a -n "$(grep -F "synth_ecp5 -top top -no-such-option" <<<"$out")"
+
 # A build that fails leaves nothing of an earlier build behind: here the PLL
 # cannot make the clock, and the bitstream, report and seed log planted as
 # an earlier build's are gone.
