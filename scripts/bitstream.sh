@@ -27,8 +27,9 @@
 # environment replaces board.conf's list. NEXTPNR_OPTS (board.conf, or the
 # environment, which wins) adds options to every nextpnr run, e.g.
 # "--router router2"; report.json records them, so a build can be repeated.
-# SYNTH_ECP5 (board.conf, or the environment) replaces synth_ecp5's options
-# (default -abc9); report.json records it as synth_opts (empty: the default).
+# SYNTH_ECP5 (the environment, or board.conf, which wins) replaces
+# synth_ecp5's options (default -abc9); report.json records it as
+# synth_opts (empty: the default).
 # SYNTH_ONLY=1 stops after top.json (no place and route, no report).
 #
 # ECP5: Debian has no nextpnr-ecp5, so the YoWASP builds of nextpnr-ecp5

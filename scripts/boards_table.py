@@ -96,9 +96,9 @@ def limit(board):
 
 def seed_text(r):
     """The seed, and the nextpnr options the build added (report.json's
-    nextpnr_opts, from board.conf's NEXTPNR_OPTS) and synth_ecp5's options
-    where board.conf replaced the default (synth_opts, from SYNTH_ECP5), so
-    a row can be rebuilt."""
+    nextpnr_opts, from NEXTPNR_OPTS) and synth_ecp5's options where the
+    build replaced the default (synth_opts, from SYNTH_ECP5), so a row can be
+    rebuilt."""
     opts = r.get("nextpnr_opts", "")
     synth = r.get("synth_opts", "")
     return "%s%s%s" % (r.get("seed", "-"), " (`%s`)" % opts if opts else "",

@@ -55,6 +55,13 @@ check "every board has its LIMIT text, with its MH/s" \
 	test "$(grep -cE '^- \*\*[a-z0-9-]+\*\* \([0-9.]+ MH/s, (target met|below target)\): ' "$new")" -eq "$(wc -w <<<"$boards")"
 check "the kept rows' tool versions stay (nextpnr-ecp5's too)" grep -q '^Tools: .*nextpnr-ecp5: .*yosys: Yosys 0.23' "$new"
 
+# options the build added are shown beside the seed, so the row can be rebuilt
+sed -i 's/"nextpnr_opts": ""/"nextpnr_opts": "--router router2", "synth_opts": "-abc9 -nowidelut"/' \
+	"$tmp/bitstreams/build/icebreaker/report.json"
+python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
+check "the seed cell names the nextpnr and synth_ecp5 options the build added" \
+	grep -qF '| 7 (`--router router2`) (yosys `-abc9 -nowidelut`) |' "$new"
+
 # no previous table: the other boards are not built here yet
 rm "$tmp/docs/boards.md"
 python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
