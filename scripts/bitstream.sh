@@ -27,7 +27,7 @@
 # environment replaces board.conf's list. NEXTPNR_OPTS (board.conf, or the
 # environment, which wins) adds options to every nextpnr run, e.g.
 # "--router router2"; report.json records them, so a build can be repeated.
-# SYNTH_ECP5 (the environment, or board.conf, which wins) replaces
+# SYNTH_ECP5 (board.conf, or the environment, which wins) replaces
 # synth_ecp5's options (default -abc9); report.json records it as
 # synth_opts (empty: the default).
 # SYNTH_ONLY=1 stops after top.json (no place and route, no report).
@@ -52,11 +52,14 @@ case "$board" in */* | .*) false ;; esac && [ -f "$dir/board.conf" ] || {
 }
 seeds_asked=${SEEDS:-}   # SEEDS="1" in the environment overrides board.conf's
 opts_asked=${NEXTPNR_OPTS-unset}
+synth_asked=${SYNTH_ECP5-unset}
 NEXTPNR_OPTS=
+unset SYNTH_ECP5
 # shellcheck source=/dev/null
 . "$dir/board.conf"
 [ -n "$seeds_asked" ] && SEEDS=$seeds_asked
 [ "$opts_asked" != unset ] && NEXTPNR_OPTS=$opts_asked
+[ "$synth_asked" != unset ] && SYNTH_ECP5=$synth_asked
 src=bitstreams/${SOURCES:-$board}
 out=bitstreams/build/$board
 JOBS=${JOBS:-2}
