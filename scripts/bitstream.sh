@@ -28,8 +28,8 @@
 # environment, which wins) adds options to every nextpnr run, e.g.
 # "--router router2"; report.json records them, so a build can be repeated.
 # SYNTH_ECP5 (board.conf, or the environment, which wins) replaces
-# synth_ecp5's options (default -abc9); report.json records it as
-# synth_opts (empty: the default).
+# synth_ecp5's options (default -abc9); an ECP5 report.json records it as
+# synth_opts (empty: the default; iCE40 builds do not use it).
 # SYNTH_ONLY=1 stops after top.json (no place and route, no report).
 #
 # ECP5: Debian has no nextpnr-ecp5, so the YoWASP builds of nextpnr-ecp5
@@ -297,7 +297,7 @@ report = {
     "seed": seed,
     "seeds_tried": tried,
     "nextpnr_opts": "$NEXTPNR_OPTS",
-    "synth_opts": "${SYNTH_ECP5-}",
+    "synth_opts": "${SYNTH_ECP5-}" if "$FAMILY" == "ecp5" else "",
     "tools": json.loads('''$tools'''),
 }
 json.dump(report, open(f"{out}/report.json", "w"), indent=1)
