@@ -41,7 +41,7 @@
 `default_nettype none
 
 module pm_core #(
-	parameter [1:0] ENGINE    = 2'd0,   // 0 ROLLED, 1 UNROLLED, 2 FULL
+	parameter [1:0] ENGINE    = 2'd0,   // 0 ROLLED, 1 UNROLLED, 2 FULL, 3 UNROLLED in lines
 	parameter [7:0] ENGINES   = 8'd1,   // engines, a power of two (1..16)
 	parameter [7:0] STAGES    = 8'd4,   // UNROLLED only: rounds per pass, 2..64
 	parameter [4:0] FIFO_LOG2 = 5'd4    // result FIFO depth 2^FIFO_LOG2 (at least)
@@ -74,14 +74,14 @@ module pm_core #(
 	// ---- the contract, for the link's IDENTITY frame --------------------------
 	localparam [15:0] LATENCY = pm_latency(ENGINE, STAGES);
 	localparam [15:0] CYCLES = pm_cycles(ENGINE, STAGES);
-	localparam [7:0]  ID_STAGES = ENGINE == 2'd0 ? 8'd1 : ENGINE == 2'd1 ? STAGES : 8'd128;
+	localparam [7:0]  ID_STAGES = ENGINE == 2'd0 ? 8'd1 : ENGINE[0] ? STAGES : 8'd128;
 
 	localparam integer NE = {24'd0, ENGINES};
 	localparam integer SB = pm_clog2(NE);               // slice bits
 	localparam integer LW = 32 - SB;                    // bits an engine walks
 	// nonces one engine can have in flight (started, done not yet counted)
 	localparam integer PER_ENGINE = ENGINE == 2'd0 ? 3 :
-		ENGINE == 2'd1 ? {24'd0, STAGES} + 1 : {16'd0, LATENCY} + 1;
+		ENGINE[0] ? {24'd0, STAGES} + 1 : {16'd0, LATENCY} + 1;
 	localparam integer INFLIGHT = NE * PER_ENGINE;
 	localparam integer IW = pm_clog2(INFLIGHT + 2);     // the in-flight counter
 	localparam integer FL = pm_clog2(INFLIGHT + 3) > {27'd0, FIFO_LOG2} ?
@@ -199,14 +199,14 @@ module pm_core #(
 				.o_ready(ready[e]), .o_ready_next(ready_next[e]), .o_done(done[e]), .o_found(found[e]),
 				.o_nonce(nonce[32 * e +: 32]), .o_h7()
 			);
+		end else if (ENGINE == 2'd3) begin : g_lines  // g_lines and g_full share the lines g_full
+			pm_engine_lines #(.STAGES(STAGES)) u_eng (    // had alone (rtl/lines/pm_engine_lines.v: why)
+				.i_clk(i_clk), .i_rst(i_rst), .i_flush(flush), .i_midstate(i_midstate), .i_state3(i_state3),
+				.i_tail(i_tail), .i_mask(r_mask), .i_valid(r_grant[e]), .i_nonce(r_ptr), .o_ready(ready[e]),
+				.o_ready_next(ready_next[e]), .o_done(done[e]), .o_found(found[e]), .o_nonce(nonce[32 * e +: 32]), .o_h7());
 		end else begin : g_full
-			pm_engine_full u_eng (
-				.i_clk(i_clk), .i_rst(i_rst), .i_flush(flush),
-				.i_midstate(i_midstate), .i_state3(i_state3), .i_tail(i_tail),
-				.i_mask(r_mask), .i_valid(r_grant[e]), .i_nonce(r_ptr),
-				.o_ready(ready[e]), .o_ready_next(ready_next[e]), .o_done(done[e]), .o_found(found[e]),
-				.o_nonce(nonce[32 * e +: 32]), .o_h7()
-			);
+			pm_engine_full u_eng (.i_clk(i_clk), .i_rst(i_rst), .i_flush(flush), .i_midstate(i_midstate), .i_state3(i_state3), .i_tail(i_tail),
+				.i_mask(r_mask), .i_valid(r_grant[e]), .i_nonce(r_ptr), .o_ready(ready[e]), .o_ready_next(ready_next[e]), .o_done(done[e]), .o_found(found[e]), .o_nonce(nonce[32 * e +: 32]), .o_h7());
 		end
 	end endgenerate
 

@@ -24,6 +24,9 @@
 // FULL: the entry register, 61 stages (rounds 3..63), one stage for the
 //   feed-forward and round 0 of the second hash, 60 stages (rounds
 //   1..60), the H7 test: 123 edges, one nonce per cycle.
+// kind 3: the UNROLLED ring with its message window in delay lines
+//   (rtl/lines/pm_engine_lines.v): UNROLLED's CYCLES, and one more edge of
+//   LATENCY (its H7 test takes two cycles).
 
 function [15:0] pm_p1;
 	input [7:0] stages;
@@ -38,7 +41,7 @@ function [15:0] pm_cycles;
 	begin
 		if (kind == 2'd0)
 			pm_cycles = 16'd124;
-		else if (kind == 2'd1)
+		else if (kind[0])   // 1, and 3 (the ring in lines)
 			pm_cycles = 16'd2 * pm_p1(stages);
 		else
 			pm_cycles = 16'd1;
@@ -53,10 +56,10 @@ function [15:0] pm_latency;
 		s = {8'd0, stages};
 		if (kind == 2'd0)
 			pm_latency = 16'd248;
-		else if (kind == 2'd1)
+		else if (kind[0])   // 1, and 3 (the ring in lines)
 			// the last pass (P1 + 60 / S), stage 60 % S, the register after
 			// that stage, and the H7 test register
-			pm_latency = (pm_p1(stages) + 16'd60 / s) * (s + 16'd1) + 16'd60 % s + 16'd2;
+			pm_latency = (pm_p1(stages) + 16'd60 / s) * (s + 16'd1) + 16'd60 % s + 16'd2 + {15'd0, kind[1]};
 		else
 			pm_latency = 16'd123;
 	end

@@ -6,7 +6,7 @@
 `default_nettype none
 
 module pm_miner_top #(
-	parameter [1:0]  ENGINE    = 2'd0,            // 0 ROLLED, 1 UNROLLED, 2 FULL
+	parameter [1:0]  ENGINE    = 2'd0,            // 0 ROLLED, 1 UNROLLED, 2 FULL, 3 UNROLLED in lines
 	parameter [7:0]  ENGINES   = 8'd1,
 	parameter [7:0]  STAGES    = 8'd4,
 	parameter [4:0]  FIFO_LOG2 = 5'd4,
@@ -40,7 +40,7 @@ module pm_miner_top #(
 	);
 
 	pm_link #(
-		.BAUD_DIV(BAUD_DIV), .CLOCK_HZ(CLOCK_HZ), .ENGINE({6'd0, ENGINE}),
+		.BAUD_DIV(BAUD_DIV), .CLOCK_HZ(CLOCK_HZ), .ENGINE(ENGINE == 2'd3 ? 8'd1 : {6'd0, ENGINE}),
 		.ENGINES(ENGINES), .STAGES(ENGINE == 2'd2 ? 8'd128 : ENGINE == 2'd0 ? 8'd1 : STAGES),
 		.CYCLES(pm_cycles(ENGINE, STAGES)), .LATENCY(pm_latency(ENGINE, STAGES))
 	) u_link (

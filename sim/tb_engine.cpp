@@ -1,5 +1,6 @@
 // tb_engine: one SHA-256d engine (rolled, a ring of TB_STAGES stages, or
-// the full pipeline; TB_KIND 0/1/2 picks the model) against the host's C
+// the full pipeline; TB_KIND 0/1/2 picks the model, and TB_LINES the ring
+// with its message window in delay lines) against the host's C
 // reference: its pipeline contract (LATENCY, CYCLES), the three real
 // vectors at zero_bits 32 started thousands of nonces early, random work at
 // a low filter (the reported set equals the portable kernel's), H7 of every
@@ -15,6 +16,10 @@
 #include "Vpm_engine_rolled.h"
 typedef Vpm_engine_rolled model;
 static const char *const KIND = "rolled";
+#elif TB_KIND == 1 && defined(TB_LINES)
+#include "Vpm_engine_lines.h"
+typedef Vpm_engine_lines model;
+static const char *const KIND = "unrolled, lines";
 #elif TB_KIND == 1
 #include "Vpm_engine_unrolled.h"
 typedef Vpm_engine_unrolled model;
@@ -27,6 +32,11 @@ static const char *const KIND = "full";
 #ifndef TB_STAGES
 #define TB_STAGES 1
 #endif
+#ifdef TB_LINES
+static const unsigned LINES = 1;    // its H7 test takes two cycles
+#else
+static const unsigned LINES = 0;
+#endif
 
 // The contract (rtl/pm_engine_shape.vh), restated: the bench checks the RTL
 // against these numbers, so a change to one without the other fails here.
@@ -34,7 +44,7 @@ static const unsigned S = TB_STAGES;
 static const unsigned P1 = (60 + S) / S;
 static const unsigned CYCLES = TB_KIND == 0 ? 124 : TB_KIND == 1 ? 2 * P1 : 1;
 static const unsigned LATENCY = TB_KIND == 0 ? 248 : TB_KIND == 1 ?
-	(P1 + 60 / S) * (S + 1) + 60 % S + 2 : 123;
+	(P1 + 60 / S) * (S + 1) + 60 % S + 2 + LINES : 123;
 // nonces accepted back to back before the engine is full (a ring's slots)
 static const unsigned GROUP = TB_KIND == 1 ? S + 1 : TB_KIND == 0 ? 2 : 1;
 
