@@ -16,7 +16,7 @@
 #                  misses timing fails)
 #   BOARD.bin      icepack of the seed with the highest Fmax that met timing
 #   BOARD.bit      (ECP5) ecppack of that seed's textual configuration
-#   report.json    {"board", "device", "engine", "engines", "stages",
+#   report.json    {"board", "device", "engine", "engines", "stages", "lines",
 #                  "clock_mhz", "fmax_mhz", "timing_met", "luts",
 #                  "lut_capacity", "ffs", "ram_blocks", "dsps",
 #                  "nonces_per_clock", "mhs", "seed", "seeds_tried",
@@ -70,6 +70,9 @@ RTL="rtl/*.v"   # every module; yosys elaborates what the top uses
 # cells), so every other board's netlist, and the placement its recorded
 # seed gives, would change (tests/cli/test_bitstream.sh)
 [ "$ENGINE" = 2 ] && RTL="$RTL rtl/chain/*.v"
+# rtl/lines/: ENGINE=3's ring, the UNROLLED ring with its message window in
+# delay lines, read only for it (the same reason)
+[ "$ENGINE" = 3 ] && RTL="$RTL rtl/lines/*.v"
 # PINCHECK=1: the board's top, PLL and pins around a stub miner
 # (tests/bitstreams/stub_miner.v), one seed, no bitstream: nextpnr refuses a
 # constraint that names a pin the package does not have.
@@ -89,6 +92,11 @@ fail() {
 	echo "bitstream $board: $*" >&2
 	exit 1
 }
+
+case "${ENGINE:-}" in
+0 | 1 | 2 | 3) ;;
+*) fail "ENGINE=${ENGINE:-}: 0 ROLLED, 1 UNROLLED, 2 FULL or 3 UNROLLED with its window in delay lines" ;;
+esac
 
 case "$FAMILY" in
 ice40)
@@ -214,7 +222,7 @@ out, board = sys.argv[1], sys.argv[2]
 engine, engines, stages = $ENGINE, $ENGINES, $STAGES
 if engine == 0:
     cycles = 124
-elif engine == 1:
+elif engine in (1, 3):
     cycles = 2 * ((60 + stages) // stages)
 else:
     cycles = 1
@@ -280,9 +288,10 @@ fits = used(lut) <= capacity
 report = {
     "board": board,
     "device": "$PART",
-    "engine": ["rolled", "unrolled", "full"][engine],
+    "engine": ["rolled", "unrolled", "full", "unrolled"][engine],
     "engines": engines,
-    "stages": stages if engine == 1 else (1 if engine == 0 else 128),
+    "stages": stages if engine in (1, 3) else (1 if engine == 0 else 128),
+    "lines": engine == 3,   # the ring's window in delay lines (rtl/lines/)
     "clock_mhz": round($clock_hz / 1e6, 4),
     "fmax_mhz": round(fmax, 2),
     "timing_met": met,

@@ -117,7 +117,7 @@ def limit_line(board, mhs, timing_met, t):
 rows, limits = {}, {}     # by board
 for r in reports:
     shape = r["engine"] + (" S=%d" % r["stages"] if r["engine"] == "unrolled" else "") + \
-        " x%d" % r["engines"]
+        " x%d" % r["engines"] + (", lines" if r.get("lines") else "")
     t = target(r["device"])
     rows[r["board"]] = "| %s | %s | %s | %g | %.2f | %s | %d / %d (%d%%) | %d | %d | %d | %.5f | %.3f | %s | %s |" % (
         r["board"], r["device"], shape, r["clock_mhz"], r["fmax_mhz"],

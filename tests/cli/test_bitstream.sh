@@ -67,6 +67,29 @@ rm -rf "$bad" bitstreams/build/zz-test-stale
 check "a failed build names its cause and leaves no earlier bitstream or report" \
 	test "$rc" -ne 0 -a -n "$(grep "cannot make 1000 MHz" <<<"$out")" -a -z "$(grep -E 'bin|asc|report|seed' <<<"$left")"
 
+# An engine the RTL does not have is refused, named.
+bad=bitstreams/zz-test-engine
+rm -rf "$bad"
+cp -r bitstreams/icebreaker "$bad"
+sed -i 's/^ENGINE=.*/ENGINE=4/' "$bad"/board.conf
+out=$(SYNTH_ONLY=1 scripts/bitstream.sh zz-test-engine 2>&1)
+rc=$?
+rm -rf "$bad" bitstreams/build/zz-test-engine
+check "an unknown ENGINE fails the build, named" test "$rc" -ne 0 -a -n "$(grep -F "ENGINE=4: 0 ROLLED" <<<"$out")"
+
+# ENGINE=3 (the HX8K's): the ring with its window in delay lines, read from
+# rtl/lines/ and synthesized with those lines in block RAM (a trial copy, so
+# a build of the HX8K itself is left alone)
+trial=bitstreams/zz-test-lines
+rm -rf "$trial" bitstreams/build/zz-test-lines
+cp -r bitstreams/hx8k "$trial"
+SYNTH_ONLY=1 scripts/bitstream.sh zz-test-lines >/dev/null 2>&1
+ram=$(awk '$1 == "SB_RAM40_4K" { n = $2 } END { print n + 0 }' bitstreams/build/zz-test-lines/synth.stat 2>/dev/null)
+lines=$(grep -c 'g_lines.u_eng.g_st.*u_line_a' bitstreams/build/zz-test-lines/top.json 2>/dev/null)
+rm -rf "$trial" bitstreams/build/zz-test-lines
+check "hx8k (ENGINE=3): pm_engine_lines with its lines in block RAM ($ram SB_RAM40_4K, $lines line-A cells)" \
+	test "${ram:-0}" -ge 22 -a "${lines:-0}" -gt 0
+
 out=$(scripts/bitstream.sh no-such-board 2>&1)
 check "an unknown board is named, with the boards there are" \
 	test $? -eq 2 -a -n "$(grep -F 'no board "no-such-board"' <<<"$out")"
@@ -104,13 +127,15 @@ cp -r bitstreams/icebreaker "$iso/bitstreams/"
 probe() { # an adder (a cell yosys names from its counter) before endmodule
 	sed -i 's/^endmodule/wire [31:0] pm_iso_probe = {32{i_clk}} + 32'"'"'d1;\nendmodule/' "$@"
 }
-probe "$iso"/rtl/pm_engine_full.v "$iso"/rtl/pm_engine_unrolled.v
-# and a new module in rtl/chain/, which only FULL builds read: a module
-# merely read, never elaborated, changes abc's LUTs (2026-12-06: the chain
-# modules read from rtl/ changed this netlist and the ULX3S 12F's)
+probe "$iso"/rtl/pm_engine_full.v "$iso"/rtl/pm_engine_unrolled.v "$iso"/rtl/lines/pm_engine_lines.v
+# and a new module in rtl/chain/ or rtl/lines/, which only FULL (ENGINE=2)
+# and ENGINE=3 builds read: a module merely read, never elaborated, changes
+# abc's LUTs (2026-12-06: the chain modules read from rtl/ changed this
+# netlist and the ULX3S 12F's)
 sed 's/^module pm_addf/module pm_iso_new/' "$iso"/rtl/chain/pm_addf.v >"$iso"/rtl/chain/pm_iso_new.v
+sed 's/^module pm_engine_lines/module pm_iso_lines/' "$iso"/rtl/lines/pm_engine_lines.v >"$iso"/rtl/lines/pm_iso_lines.v
 SYNTH_ONLY=1 "$iso"/scripts/bitstream.sh icebreaker >/dev/null 2>&1
-check "icebreaker: a change to modules it does not use, or a module in rtl/chain/, leaves its netlist unchanged" \
+check "icebreaker: a change to modules it does not use, or a module in rtl/chain/ or rtl/lines/, leaves its netlist unchanged" \
 	cmp -s bitstreams/build/icebreaker/top.json "$iso"/bitstreams/build/icebreaker/top.json
 # the control: the same probe in the engine it uses changes it
 probe "$iso"/rtl/pm_engine_rolled.v

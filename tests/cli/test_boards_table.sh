@@ -62,6 +62,13 @@ python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
 check "the seed cell names the nextpnr and synth_ecp5 options the build added" \
 	grep -qF '| 7 (`--router router2`) (yosys `-abc9 -nowidelut`) |' "$new"
 
+# a ring in delay lines (ENGINE=3) says so in its shape
+sed -i 's/"engine": "rolled", "engines": 1,/"engine": "unrolled", "engines": 1, "lines": true,/; s/"stages": 1,/"stages": 4,/' \
+	"$tmp/bitstreams/build/icebreaker/report.json"
+python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
+check "a ring in delay lines is shown as one (\"unrolled S=4 x1, lines\")" \
+	grep -qE '^\| icebreaker \| iCE40UP5K-SG48 \| unrolled S=4 x1, lines \|' "$new"
+
 # no previous table: the other boards are not built here yet
 rm "$tmp/docs/boards.md"
 python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
