@@ -20,7 +20,7 @@ $(eval $(call corebench,wexp_cc,tb_round.cpp,pm_sha256_wexp_cc,-CFLAGS -DTB_WEXP
 $(eval $(call corebench,engine_rolled,tb_engine.cpp,pm_engine_rolled,-CFLAGS -DTB_KIND=0))
 $(foreach s,2 3 4 8 9 16 21 31 32 64,$(eval $(call corebench,engine_s$(s),tb_engine.cpp,pm_engine_unrolled,-GSTAGES=8\'d$(s) -CFLAGS -DTB_KIND=1 -CFLAGS -DTB_STAGES=$(s))))
 # the ring with its message window in delay lines (the iCE40 rings)
-$(foreach s,2 3 4,$(eval $(call corebench,engine_lines_s$(s),tb_engine.cpp,pm_engine_lines,-GSTAGES=8\'d$(s) -CFLAGS -DTB_KIND=1 -CFLAGS -DTB_STAGES=$(s) -CFLAGS -DTB_LINES)))
+$(foreach s,2 3 4 21,$(eval $(call corebench,engine_lines_s$(s),tb_engine.cpp,pm_engine_lines,-GSTAGES=8\'d$(s) -CFLAGS -DTB_KIND=1 -CFLAGS -DTB_STAGES=$(s) -CFLAGS -DTB_LINES)))
 $(eval $(call corebench,engine_full,tb_engine.cpp,pm_engine_full,-CFLAGS -DTB_KIND=2))
 
 # pm_core: two rolled widths, rings (one S=4, the HX8K's S=4 in lines, two
