@@ -1,14 +1,14 @@
-// pm_engine_lines: the ring of pm_engine_unrolled (the same stages, exit
-// register, entry, K tables, H7 test and timing: read that file first) with
-// most of the message window in delay lines instead of registers. For the
-// iCE40 rings: there a register is a logic cell, the window is most of a
-// stage's cells, and block RAM is spare.
+// pm_engine_lines (ENGINE=3): the ring of pm_engine_unrolled (the same
+// stages, exit register, entry, K tables and CYCLES: read that file first)
+// with most of the message window in delay lines instead of registers, and
+// its H7 test over two cycles (LATENCY one more). Made for the iCE40 rings:
+// there a register is a logic cell, and the window most of a stage's cells.
 //
 // A stage reads W[t], W[t+1], W[t+9] and W[t+14] of its window and writes
 // W[t+16]; the words between are only carried. Each register here (R_s and
 // X) keeps five words, {W[t], W[t+1], W[t+9], W[t+14], W[t+15]} (160 bits
 // where pm_engine_unrolled keeps 512), and the two carried stretches
-// travel in lines, one pair per stage:
+// travel in lines (pm_delay), one pair per stage:
 //
 //   line A  stage s's W[t+2] (its next register's W[t+1]): the W[t+9] that
 //           the register of round t - 7 held (stage (s - 7) mod S's)
@@ -20,15 +20,15 @@
 // through X. Where the source round lies before its hash's first round,
 // the line holds no word of this hash and the stage takes the start word
 // instead: hash 1's (tail, nonce, padding) or hash 2's (H2..H7 of the
-// feed-forward, each delayed from X to the cycle its stage reads it, and
-// padding). A line is pm_delay (block RAM from 8 words on) or, shorter
-// than 4 cycles, registers.
+// feed-forward, each delayed from X to the cycle its stage reads it:
+// pm_delay from 5 cycles on, registers below; and padding).
 //
-// This is pm_engine_unrolled's ring kept in a file of its own only because
-// every text edit of rtl/pm_engine_unrolled.v renames yosys's cells and so
-// moves every ring board's placement (a new seed search each): the two are
-// meant to become one module with a LINES parameter when those boards are
-// next re-seeded. pm_core takes this engine for ENGINE=1 when LINES is set.
+// pm_engine_unrolled's ring is in a file of its own only because every
+// text edit of rtl/pm_engine_unrolled.v renames yosys's cells and so moves
+// every ring board's placement (a new seed search each): the two are meant
+// to become one module when those boards are next re-seeded. For the same
+// reason this file is read from rtl/lines/ by ENGINE=3 builds only, and a
+// comment edited here keeps the line count (the HX8K's seed depends on it).
 `default_nettype none
 
 module pm_engine_lines #(
