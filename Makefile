@@ -10,7 +10,7 @@
 #   make demo       a local pool, the daemon and a simulated board for a minute
 #   make bitstream BOARD=x   build one board's bitstream (bitstreams/x/); make bitstreams: all
 #   make prog BOARD=x        flash it; make boards-table: docs/boards.md from the reports
-#   make postsynth  the synthesized netlists of an iCE40 and an ECP5 board find the genesis nonce
+#   make postsynth  the synthesized netlists of two iCE40 boards and an ECP5 one find the genesis nonce
 #   make deps-ecp5  the ECP5 tools (YoWASP, from PyPI) into build/ecp5-venv/
 #   make clean      remove build output
 .DELETE_ON_ERROR:
@@ -282,7 +282,7 @@ boards-table:
 # The post-synthesis check of an iCE40 and an ECP5 board (make test runs the
 # iCE40 one; the ECP5 netlist takes ~9 minutes in iverilog).
 postsynth: | deps
-	@bash tests/cli/test_postsynth.sh icebreaker ulx3s-12f
+	@bash tests/cli/test_postsynth.sh icebreaker hx8k ulx3s-12f
 
 # ECP5's tools (YoWASP nextpnr-ecp5 and Trellis from PyPI) in build/ecp5-venv/;
 # scripts/bitstream.sh runs this itself for an ECP5 board.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Post-synthesis check of the boards named (default: icebreaker, the one
-# `make test` runs; `make postsynth` adds ulx3s-12f, an ECP5, whose netlist
+# `make test` runs; `make postsynth` adds hx8k, ENGINE=3's ring with its
+# delay lines in block RAM (5 minutes), and ulx3s-12f, an ECP5, whose netlist
 # simulates at ~35 clocks a second in iverilog: 8.5 minutes): the miner
 # (pm_miner_top with the engine shape of bitstreams/BOARD/board.conf)
 # synthesized by yosys (synth_ice40, synth_ecp5), written out as a netlist of
@@ -39,7 +40,9 @@ postsynth() {
 	esac
 	mkdir -p "$out"
 	rm -f "$out/netlist.v" "$out/sim" "$out/sim.log"
-	yosys -q -l "$out/yosys.log" -p "read_verilog -Irtl $RTL; \
+	local rtl=$RTL   # and ENGINE=3's ring, in rtl/lines/ (scripts/bitstream.sh)
+	[ "$ENGINE" = 3 ] && rtl="$rtl $(echo rtl/lines/*.v)"
+	yosys -q -l "$out/yosys.log" -p "read_verilog -Irtl $rtl; \
 		chparam -set ENGINE $ENGINE -set ENGINES $ENGINES -set STAGES $STAGES -set BAUD_DIV 8 pm_miner_top; \
 		$synth -top pm_miner_top; splitnets -ports; opt_clean; write_verilog -noattr $out/netlist.v" >/dev/null 2>&1
 	check "$board: yosys $synth writes the netlist" test -s "$out/netlist.v"
@@ -47,7 +50,7 @@ postsynth() {
 
 	n=$(python3 tests/bitstreams/postsynth.py frames "$out/work.hex")
 	# cycles: the frames on the wire, 101 nonces at the engines' rate, the replies
-	case $ENGINE in 0) per=$((124 / ENGINES + 1)) ;; 1) per=$((2 * ((60 + STAGES) / STAGES) / ENGINES + 1)) ;; *) per=1 ;; esac
+	case $ENGINE in 0) per=$((124 / ENGINES + 1)) ;; 1 | 3) per=$((2 * ((60 + STAGES) / STAGES) / ENGINES + 1)) ;; *) per=1 ;; esac
 	cycles=$(((n + 60) * 10 * 8 + 101 * per + 2000))
 	# shellcheck disable=SC2086
 	iverilog -g2012 $flags -o "$out/sim" -s tb_postsynth tests/bitstreams/tb_postsynth.v "$out/netlist.v" "$cells" \
