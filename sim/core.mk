@@ -24,8 +24,8 @@ $(foreach s,2 3 4 21,$(eval $(call corebench,engine_lines_s$(s),tb_engine.cpp,pm
 $(eval $(call corebench,engine_full,tb_engine.cpp,pm_engine_full,-CFLAGS -DTB_KIND=2))
 
 # pm_core: two rolled widths, rings (one S=4, the HX8K's S=4 in lines, two
-# and four S=21), the full
-# pipeline (sim/tb_core.vlt: the internal register the bench reads)
+# and four S=21), the full pipeline (sim/tb_core.vlt: the internal register
+# the bench reads)
 core_params = $(CURDIR)/sim/tb_core.vlt -GENGINE=2\'d$(1) -GENGINES=8\'d$(2) -GSTAGES=8\'d$(3) -CFLAGS -DTB_ENGINE=$(1) -CFLAGS -DTB_ENGINES=$(2) -CFLAGS -DTB_STAGES=$(3)
 $(eval $(call corebench,core_rolled2,tb_core.cpp,pm_core,$(call core_params,0,2,1)))
 $(eval $(call corebench,core_rolled4,tb_core.cpp,pm_core,$(call core_params,0,4,1)))
