@@ -138,9 +138,11 @@ echo "bitstream $board: $PART, PLL $OSC_MHZ -> $achieved MHz, $BAUD baud (BAUD_D
 params="-chparam ENGINE $ENGINE -chparam ENGINES $ENGINES -chparam STAGES $STAGES -chparam CLOCK_HZ $clock_hz -chparam BAUD_DIV $baud_div"
 # ECP5: SYNTH_ECP5 (default below) is measured, see the ECP5 comment
 # PM_CCU2C: rtl/chain/pm_addf.v as ECP5 carry cells (the FULL engine's chained
-# round; a board whose engine does not use it gets the same netlist)
+# round; a board whose engine does not use it gets the same netlist).
+# PM_ICE40_DSP: rtl/lines/pm_lines_add32.v in the UP5K's DSP blocks (ENGINE=3)
 if [ "$FAMILY" = ice40 ]; then
 	synth="synth_ice40 -top top" defines=
+	[ "$DEVICE" = up5k ] && defines=-DPM_ICE40_DSP
 else
 	synth="synth_ecp5 -top top ${SYNTH_ECP5--abc9}" defines=-DPM_CCU2C
 fi

@@ -67,6 +67,9 @@ module pm_engine_lines #(
 	localparam [QW-1:0] Q_H1END = Q_H1END_W[QW-1:0];  // hash 1's last pass
 	localparam [QW-1:0] Q_LAST = Q_LAST_W[QW-1:0];    // hash 2's last pass
 	localparam K_REG = QW > 4;                         // as pm_engine_unrolled
+	// S = 2 is the UP5K's shape (5,280 LC, 30 RAM blocks): its K tables go
+	// in block RAM
+	localparam SMALL = S <= 2;
 
 	function [31:0] bswap;
 		input [31:0] x;
@@ -75,8 +78,9 @@ module pm_engine_lines #(
 		end
 	endfunction
 
-	// Stage s's K table: entry q is K[t+1] for the round t it computes in
-	// pass q (entries past the last pass are unused).
+	// Stage s's K table: entry q is K[t+2] for the round t it computes in
+	// pass q, the K of the next register's K + W (entries past the last
+	// pass, and K past a hash's end, are unused).
 	function [32 * (1 << QW) - 1:0] ktab;
 		input integer s;
 		integer q, t;
@@ -84,7 +88,7 @@ module pm_engine_lines #(
 		begin
 			ktab = {32 * (1 << QW){1'b0}};
 			for (q = 0; q < 2 * P1; q = q + 1) begin
-				t = (q < P1 ? R1 + q * S : (q - P1) * S) + s + 1;
+				t = (q < P1 ? R1 + q * S : (q - P1) * S) + s + 2;
 				for (k = 7'd0; k < 7'd64; k = k + 7'd1)
 					if ({25'd0, k} == t % 64)
 						ktab[32 * q +: 32] = pm_k(k[5:0]);
@@ -141,80 +145,81 @@ module pm_engine_lines #(
 
 	// ---- X, the exit register, and the entry ---------------------------------
 	// A register's window: {W[t], W[t+1], W[t+9], W[t+14], W[t+15]}.
-	reg          r_xv;
-	reg [QW-1:0] r_xq;
+	// What X's pass decides is registered with it (o_ready, x_h2, and
+	// the pass R_0 goes on to): the entry's choice, the grant and the
+	// start words' lookup have no compare or increment in front of them.
+	reg [QW-1:0] r_xqn;         // X's pass + 1
 	reg [223:0]  r_xst;
 	reg [31:0]   r_xp;
 	reg [159:0]  r_xw;
+	reg          r_ready, r_xh2;
 
-	wire x_last = r_xq == Q_LAST;
-	assign o_ready = !r_xv || x_last;
+	assign o_ready = r_ready;   // X is free, or in its nonce's last pass
 	wire accept = i_valid && o_ready;
-	wire x_h2 = r_xq == Q_H1END;
+	wire x_h2 = r_xh2;          // X is in hash 1's last pass
 
-	// the second hash's start: feed-forward of X's state (p is h after round 63)
-	wire [31:0] h0 = i_midstate[255:224] + r_xst[223:192];
-	wire [31:0] h1 = i_midstate[223:192] + r_xst[191:160];
-	wire [31:0] h2 = i_midstate[191:160] + r_xst[159:128];
-	wire [31:0] h3 = i_midstate[159:128] + r_xst[127:96];
-	wire [31:0] h4 = i_midstate[127:96] + r_xst[95:64];
-	wire [31:0] h5 = i_midstate[95:64] + r_xst[63:32];
-	wire [31:0] h6 = i_midstate[63:32] + r_xst[31:0];
-	wire [31:0] h7 = i_midstate[31:0] + r_xp;
+	// the second hash's start: feed-forward of X's state (p is h after round
+	// 63), eight pm_lines_add32 (the UP5K's DSP blocks)
+	wire [255:0] x_h = {r_xst, r_xp};
+	wire [255:0] h_ff;
+	genvar hf;
+	generate for (hf = 0; hf < 8; hf = hf + 1) begin : g_ff
+		pm_lines_add32 u_add (
+			.i_a(i_midstate[32 * hf +: 32]), .i_b(x_h[32 * hf +: 32]), .o_y(h_ff[32 * hf +: 32])
+		);
+	end endgenerate
+	wire [31:0] h0 = h_ff[255:224], h1 = h_ff[223:192], h2 = h_ff[191:160], h3 = h_ff[159:128];
+	wire [31:0] h4 = h_ff[127:96], h5 = h_ff[95:64], h6 = h_ff[63:32], h7 = h_ff[31:0];
 	wire [191:0] h2_7 = {h2, h3, h4, h5, h6, h7};
 
-	// H2..H7 delayed from X to the cycle line A of their round's stage reads
-	// them: hw2 holds hash 2's W0..W15 as the lines' start words see them
+	// H2..H7 delayed from X to the edge that loads the register whose line A
+	// gives way to them (a cycle before the stage reads them): hw2 holds
+	// hash 2's W0..W15 as the stages' start-word registers see them
 	wire [511:0] hw2;
 	assign hw2[511:448] = 64'd0;                    // W0, W1: in R_0's registers
 	assign hw2[255:0] = {32'h80000000, 192'd0, 32'h00000100};
 	genvar hk;
 	generate for (hk = 2; hk < 8; hk = hk + 1) begin : g_h
-		localparam integer D = h_cycles(hk);
+		localparam integer D = h_cycles(hk) - 1;
 		wire [31:0] h_in = h2_7[32 * (7 - hk) +: 32];
 		wire [31:0] h_out;
 
-		if (D >= 5) begin : g_ram
-			pm_delay #(.DELAY(D[15:0] - 16'd1), .WIDTH(8'd32)) u_line (
+		if (D >= 2) begin : g_ram
+			pm_lines_delay #(.DELAY(D[15:0] - 16'd1), .WIDTH(8'd32)) u_line (
 				.i_clk(i_clk), .i_data(h_in), .o_data(h_out)
 			);
-		end else begin : g_regs
-			reg [32 * D - 1:0] r_chain;
+		end else if (D == 1) begin : g_reg
+			reg [31:0] r_h;
 
-			if (D == 1) begin : g_one
-				always @(posedge i_clk)
-					r_chain <= h_in;
-			end else begin : g_more
-				always @(posedge i_clk)
-					r_chain <= {r_chain[32 * D - 33:0], h_in};
-			end
-			assign h_out = r_chain[32 * D - 1 -: 32];
+			always @(posedge i_clk)
+				r_h <= h_in;
+			assign h_out = r_h;
+		end else begin : g_now
+			assign h_out = h_in;
 		end
 		assign hw2[32 * (15 - hk) +: 32] = h_out;
 	end endgenerate
 
 	// the first hash's words W0..W17 (W16, W17: from the tail): R_0's start
 	// registers take five of them; the lines' start words are W2..W15, the
-	// nonce (W3) delayed to the cycle line A reads it (round 1, stage 1 - R1)
+	// nonce (W3) delayed to the edge that loads the register whose line A
+	// gives way to it (round 1, stage 1 - R1)
 	wire [31:0]  w3 = bswap(i_nonce);
 	wire [31:0]  w16 = pm_s0(i_tail[63:32]) + i_tail[95:64];
 	wire [31:0]  w17 = pm_s1(32'h00000280) + pm_s0(i_tail[31:0]) + i_tail[63:32];
-	reg  [31:0]  r_n0, r_n1;
-	wire [31:0]  w3_line = R1 == 0 ? r_n1 : r_n0;
-	wire [575:0] hw1 = {i_tail, R1 < 2 ? w3_line : w3, 32'h80000000, 320'd0,
+	reg  [31:0]  r_n0;
+	wire [575:0] hw1 = {i_tail, R1 == 0 ? r_n0 : w3, 32'h80000000, 320'd0,
 			    32'h00000280, w16, w17};
 
-	always @(posedge i_clk) begin
+	always @(posedge i_clk)
 		r_n0 <= w3;
-		r_n1 <= r_n0;
-	end
 
 	wire [159:0] w1 = {hw1[32 * (16 - R1) +: 64], hw1[32 * (8 - R1) +: 32],
 			   hw1[32 * (2 - R1) +: 64]};
 
-	// The two sums of per-work words that enter p, registered (as
-	// pm_engine_unrolled: held from the flush on).
-	reg [31:0] r_p1, r_p2c;
+	// The sums of per-work words that enter p and hash 2's first K + W,
+	// registered (as pm_engine_unrolled: held from the flush on).
+	reg [31:0] r_p1, r_p2c, r_h1k;
 	wire [31:0] p1_w;
 	wire [223:0] st1;
 
@@ -236,6 +241,7 @@ module pm_engine_lines #(
 	always @(posedge i_clk) begin
 		r_p1 <= p1_w;
 		r_p2c <= i_midstate[255:224] + pm_iv(3'd7) + pm_k(6'd0);
+		r_h1k <= i_midstate[223:192] + pm_k(6'd1);
 	end
 
 	wire [223:0] e_st = accept ? st1 : x_h2 ?
@@ -243,10 +249,13 @@ module pm_engine_lines #(
 		 pm_iv(3'd4), pm_iv(3'd5), pm_iv(3'd6)} : r_xst;
 	wire [31:0]  e_p = accept ? r_p1 : x_h2 ? r_p2c + r_xst[223:192] : r_xp;
 	wire [159:0] e_w = accept ? w1 : x_h2 ? {h0, h1, 64'd0, 32'h00000100} : r_xw;
-	wire [QW-1:0] e_q = accept ? {QW{1'b0}} : r_xq + 1'b1;
+	wire [QW-1:0] e_q = accept ? {QW{1'b0}} : r_xqn;
 
-	reg  [31:0] r_xk;
-	wire [31:0] e_k = accept ? pm_k(R1[5:0] + 6'd1) : x_h2 ? pm_k(6'd1) : r_xk;
+	// K[t+1] + W[t+1] of R_0's round: X's (summed by the last stage), or
+	// hash 1's first or hash 2's (H1 = M1 + b, plus K1)
+	reg  [31:0] r_xkw;
+	wire [31:0] e_kw = accept ? pm_k(R1[5:0] + 6'd1) + w1[127:96] :
+		x_h2 ? r_h1k + r_xst[191:160] : r_xkw;
 
 	// ---- the stages ------------------------------------------------------------
 	wire [32 * S - 1:0] all_w9, all_w14;    // each stage's W[t+9], W[t+14]: the lines' sources
@@ -266,16 +275,27 @@ module pm_engine_lines #(
 		reg [223:0]  r_st;
 		reg [31:0]   r_p;
 		reg [159:0]  r_w;       // W[t], W[t+1], W[t+9], W[t+14], W[t+15]
-		reg [31:0]   r_k;       // K_REG: K[t+1], looked up by the stage before
+		reg [31:0]   r_kw;      // K[t+1] + W[t+1], summed by the stage before (0: see below)
 
 		assign all_w9[32 * s +: 32] = r_w[95:64];
 		assign all_w14[32 * s +: 32] = r_w[63:32];
 
 		wire [223:0] w_st;
-		wire [31:0]  w_p, w_new, w_kw, line_a, line_b;
-		reg  [31:0]  w_a, w_b;  // W[t+2], W[t+10]: the line's word or a start word
+		wire [31:0]  w_p, w_new, line_a, line_b, kn;
+		wire [31:0]  w_a, w_b;  // W[t+2], W[t+10]: the line's word or a start word
 		wire [159:0] w_w = {r_w[127:96], w_a, w_b, r_w[31:0], w_new};
-		wire [31:0]  k = K_REG ? r_k : KT[{r_q, 5'd0} +: 32];
+		// the next register's K + W: K[t+2] (KT at this register's pass) + W[t+2]
+		wire [31:0]  w_kwn = kn + w_a;
+		wire [QW-1:0] q_pre;    // the pass this register loads, but for an accept
+		wire          q_acc;    // stage 0: an accept (pass 0)
+
+		if (s == 0) begin : g_q0
+			assign q_pre = r_xqn;
+			assign q_acc = accept;
+		end else begin : g_qn
+			assign q_pre = g_st[s - 1].r_q;
+			assign q_acc = 1'b0;
+		end
 
 		pm_delay #(.DELAY(D_A[15:0] - 16'd1), .WIDTH(8'd32)) u_line_a (
 			.i_clk(i_clk), .i_data(all_w9[32 * SRC_A +: 32]), .o_data(line_a)
@@ -284,29 +304,54 @@ module pm_engine_lines #(
 			.i_clk(i_clk), .i_data(all_w14[32 * SRC_B +: 32]), .o_data(line_b)
 		);
 
+		// The start words, chosen at the edge that loads the register (from
+		// the pass it loads), so that a line's word or a start word is one
+		// LUT level from the register: the entries are exclusive, so an OR.
+		reg          c_ta, c_tb, c_hit, r_ta, r_tb;
+		reg  [31:0]  c_sa, c_sb, r_sa, r_sb;
+
 		integer i;
 		always @(*) begin
-			w_a = line_a;
-			w_b = line_b;
+			c_ta = 1'b0;
+			c_tb = 1'b0;
+			c_sa = 32'd0;
+			c_sb = 32'd0;
 			for (i = 0; i < 2 * P1; i = i + 1) begin
-				if (START_A[8 * i + 7] && r_q == i[QW-1:0])
-					w_a = START_A[8 * i + 6] ? hw2[32 * (15 - START_A[8 * i +: 5]) +: 32] :
-						hw1[32 * (17 - START_A[8 * i +: 5]) +: 32];
-				if (START_B[8 * i + 7] && r_q == i[QW-1:0])
-					w_b = START_B[8 * i + 6] ? hw2[32 * (15 - START_B[8 * i +: 5]) +: 32] :
-						hw1[32 * (17 - START_B[8 * i +: 5]) +: 32];
+				c_hit = q_acc ? i == 0 : q_pre == i[QW-1:0];
+				if (START_A[8 * i + 7] && c_hit) begin
+					c_ta = 1'b1;
+					c_sa = c_sa | (START_A[8 * i + 6] ? hw2[32 * (15 - START_A[8 * i +: 5]) +: 32] :
+						hw1[32 * (17 - START_A[8 * i +: 5]) +: 32]);
+				end
+				if (START_B[8 * i + 7] && c_hit) begin
+					c_tb = 1'b1;
+					c_sb = c_sb | (START_B[8 * i + 6] ? hw2[32 * (15 - START_B[8 * i +: 5]) +: 32] :
+						hw1[32 * (17 - START_B[8 * i +: 5]) +: 32]);
+				end
 			end
 		end
 
-		if (s == S - 1) begin : g_last
-			// the end of hash 1: K + W = 0 leaves p = h after round 63
-			assign w_kw = r_q == Q_H1END ? 32'd0 : k + r_w[127:96];
-		end else begin : g_mid
-			assign w_kw = k + r_w[127:96];
+		always @(posedge i_clk) begin
+			r_ta <= c_ta;
+			r_tb <= c_tb;
+			r_sa <= c_sa;
+			r_sb <= c_sb;
+		end
+		assign w_a = r_ta ? r_sa : line_a;
+		assign w_b = r_tb ? r_sb : line_b;
+
+		// KT at this register's pass: a lookup of the pass it loads (in
+		// block RAM for SMALL), or of its own pass where the table is small
+		if (!K_REG) begin : g_kt_logic
+			assign kn = KT[{r_q, 5'd0} +: 32];
+		end else begin : g_kt_reg
+			pm_lines_ktab #(.AW(QW[7:0]), .TABLE(KT), .BLOCK(SMALL)) u_kt (
+				.i_clk(i_clk), .i_addr(q_acc ? {QW{1'b0}} : q_pre), .o_k(kn)
+			);
 		end
 
 		pm_sha256_round u_round (
-			.i_state(r_st), .i_p(r_p), .i_kw(w_kw), .o_state(w_st), .o_p(w_p)
+			.i_state(r_st), .i_p(r_p), .i_kw(r_kw), .o_state(w_st), .o_p(w_p)
 		);
 
 		pm_sha256_wexp u_wexp (
@@ -320,11 +365,11 @@ module pm_engine_lines #(
 				r_st <= e_st;
 				r_p <= e_p;
 				r_w <= e_w;
-				r_k <= e_k;
+				r_kw <= e_kw;
 				if (i_rst || i_flush)
 					r_v <= 1'b0;
 				else
-					r_v <= accept || (r_xv && !x_last);
+					r_v <= accept || !r_ready;  // or X's nonce goes on
 			end
 		end else begin : g_next
 			always @(posedge i_clk) begin
@@ -332,7 +377,11 @@ module pm_engine_lines #(
 				r_st <= g_st[s - 1].w_st;
 				r_p <= g_st[s - 1].w_p;
 				r_w <= g_st[s - 1].w_w;
-				r_k <= KT[{g_st[s - 1].r_q, 5'd0} +: 32];
+				// the end of hash 1: K + W = 0 leaves p = h after round 63
+				if (s == S - 1 && g_st[s - 1].r_q == Q_H1END)
+					r_kw <= 32'd0;
+				else
+					r_kw <= g_st[s - 1].w_kwn;
 				if (i_rst || i_flush)
 					r_v <= 1'b0;
 				else
@@ -344,19 +393,14 @@ module pm_engine_lines #(
 	// X's next slot is the last stage's now (a start enters R_0, not X)
 	assign o_ready_next = i_rst || i_flush || !g_st[S - 1].r_v || g_st[S - 1].r_q == Q_LAST;
 
-	localparam [32 * (1 << QW) - 1:0] KT0 = ktab(0);
-	wire [QW-1:0] x_qn = g_st[S - 1].r_q + 1'b1;
-
 	always @(posedge i_clk) begin
-		r_xk <= KT0[{x_qn, 5'd0} +: 32];
-		r_xq <= g_st[S - 1].r_q;
+		r_ready <= o_ready_next;
+		r_xh2 <= g_st[S - 1].r_q == Q_H1END;
+		r_xkw <= g_st[S - 1].w_kwn;
+		r_xqn <= g_st[S - 1].r_q + 1'b1;
 		r_xst <= g_st[S - 1].w_st;
 		r_xp <= g_st[S - 1].w_p;
 		r_xw <= g_st[S - 1].w_w;
-		if (i_rst || i_flush)
-			r_xv <= 1'b0;
-		else
-			r_xv <= g_st[S - 1].r_v;
 	end
 
 	// ---- the H7 test, on the register after stage 60 % S -----------------------
@@ -373,6 +417,13 @@ module pm_engine_lines #(
 		assign tap_q = g_st[S60 + 1].r_q;
 		assign tap_e = g_st[S60 + 1].r_st[95:64];
 	end else begin : g_tap_exit
+		reg          r_xv;
+		reg [QW-1:0] r_xq;
+
+		always @(posedge i_clk) begin
+			r_xq <= g_st[S - 1].r_q;
+			r_xv <= !i_rst && !i_flush && g_st[S - 1].r_v;
+		end
 		assign tap_v = r_xv;
 		assign tap_q = r_xq;
 		assign tap_e = r_xst[95:64];

@@ -27,13 +27,16 @@ RTL=$(echo rtl/*.v)   # every module; yosys keeps what pm_miner_top uses
 # postsynth BOARD
 postsynth() {
 	local board=$1 out=build/postsynth/$1 synth cells lutcell flags n per cycles
-	local FAMILY ENGINE ENGINES STAGES
+	local FAMILY DEVICE ENGINE ENGINES STAGES defines=
 	# shellcheck source=/dev/null
-	read -r FAMILY ENGINE ENGINES STAGES < <(. "bitstreams/$board/board.conf" && echo "$FAMILY $ENGINE $ENGINES $STAGES")
+	read -r FAMILY DEVICE ENGINE ENGINES STAGES < <(. "bitstreams/$board/board.conf" && echo "$FAMILY $DEVICE $ENGINE $ENGINES $STAGES")
 	case $FAMILY in
 	ice40)
 		synth=synth_ice40 cells=/usr/share/yosys/ice40/cells_sim.v lutcell=SB_LUT4
-		flags=-DNO_ICE40_DEFAULT_ASSIGNMENTS ;;
+		flags=-DNO_ICE40_DEFAULT_ASSIGNMENTS
+		# the UP5K's DSP blocks, as scripts/bitstream.sh builds it (the
+		# netlist's SB_MAC16 then runs on yosys's model)
+		[ "$DEVICE" = up5k ] && defines=-DPM_ICE40_DSP ;;
 	*)
 		synth="synth_ecp5 -nobram" cells=/usr/share/yosys/ecp5/cells_sim.v lutcell=LUT4
 		flags=-DNO_INCLUDES ;;
@@ -42,11 +45,14 @@ postsynth() {
 	rm -f "$out/netlist.v" "$out/sim" "$out/sim.log"
 	local rtl=$RTL   # and ENGINE=3's ring, in rtl/lines/ (scripts/bitstream.sh)
 	[ "$ENGINE" = 3 ] && rtl="$rtl $(echo rtl/lines/*.v)"
-	yosys -q -l "$out/yosys.log" -p "read_verilog -Irtl $rtl; \
+	yosys -q -l "$out/yosys.log" -p "read_verilog $defines -Irtl $rtl; \
 		chparam -set ENGINE $ENGINE -set ENGINES $ENGINES -set STAGES $STAGES -set BAUD_DIV 8 pm_miner_top; \
 		$synth -top pm_miner_top; splitnets -ports; opt_clean; write_verilog -noattr $out/netlist.v" >/dev/null 2>&1
 	check "$board: yosys $synth writes the netlist" test -s "$out/netlist.v"
 	check "$board: the netlist is made of the vendor's cells ($lutcell)" grep -q "$lutcell" "$out/netlist.v"
+	[ -n "$defines" ] && [ "$ENGINE" = 3 ] &&
+		check "$board: the feed-forward's adds are in DSP blocks ($(grep -c '^ *SB_MAC16 ' "$out/netlist.v") SB_MAC16)" \
+			test "$(grep -c '^ *SB_MAC16 ' "$out/netlist.v")" -eq 8
 
 	n=$(python3 tests/bitstreams/postsynth.py frames "$out/work.hex")
 	# cycles: the frames on the wire, 101 nonces at the engines' rate, the replies
