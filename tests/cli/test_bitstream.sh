@@ -2,7 +2,7 @@
 # The bitstream flow (scripts/bitstream.sh): every board's constraint file
 # names only pins its package has (its top, PLL and pins placed by nextpnr
 # around a stub miner: nextpnr refuses an unknown pin), and the iCEBreaker
-# built for real through yosys, nextpnr (three seeds, timing required) and
+# built for real through yosys, nextpnr (its board.conf's seeds, timing required) and
 # icepack, with its report checked: timing met at the board's clock, mhs =
 # clock x nonces per clock, the resources within the part. A build that
 # fails leaves no bitstream or report of an earlier one behind.
@@ -77,7 +77,7 @@ rc=$?
 rm -rf "$bad" bitstreams/build/zz-test-engine
 check "an unknown ENGINE fails the build, named" test "$rc" -ne 0 -a -n "$(grep -F "ENGINE=4: 0 ROLLED" <<<"$out")"
 
-# ENGINE=3 (the HX8K's): the ring with its window in delay lines, read from
+# ENGINE=3 (the HX8K's, and the UP5K boards' at S=2): the ring with its window in delay lines, read from
 # rtl/lines/ and synthesized with those lines in block RAM (a trial copy, so
 # a build of the HX8K itself is left alone)
 trial=bitstreams/zz-test-lines
@@ -105,8 +105,8 @@ json_check "icebreaker: report has every field" "$r" \
 	 "timing_met", "luts", "lut_capacity", "ffs", "ram_blocks", "dsps", "nonces_per_clock", "mhs", "tools"))'
 json_check "icebreaker: timing met at the board clock" "$r" 'd["timing_met"] and d["fmax_mhz"] >= d["clock_mhz"]'
 json_check "icebreaker: mhs = clock x nonces per clock" "$r" 'abs(d["mhs"] - d["clock_mhz"] * d["nonces_per_clock"]) < 1e-3'
-json_check "icebreaker: nonces per clock of its shape (rolled: engines / 124)" "$r" \
-	'd["engine"] != "rolled" or abs(d["nonces_per_clock"] - d["engines"] / 124) < 1e-9'
+json_check "icebreaker: nonces per clock of its shape (rolled: engines / 124; a ring: engines / (2 ceil(61 / S)))" "$r" \
+	'abs(d["nonces_per_clock"] - d["engines"] / (124 if d["engine"] == "rolled" else 2 * -(-61 // d["stages"]))) < 1e-9'
 json_check "icebreaker: within the part" "$r" '0 < d["luts"] <= d["lut_capacity"] == 5280 and d["ffs"] > 0'
 # an iCE40 flip-flop sits in a logic cell, and nextpnr's count of those
 # (luts) includes the cells holding only a flip-flop: a netlist with a kept
@@ -115,11 +115,11 @@ json_check "icebreaker: flip-flops counted once (no more than its logic cells)" 
 json_check "icebreaker: tool versions recorded" "$r" '"Yosys" in d["tools"]["yosys"] and "nextpnr" in d["tools"]["nextpnr-ice40"]'
 
 # A board's netlist is yosys's of the modules it uses only: a change to a
-# module it does not use (here both engines the iCEBreaker's ROLLED is not)
-# leaves its top.json byte for byte, so its recorded seed still places the
-# same. Before read_verilog -defer every module was elaborated, and a change
-# to FULL alone moved every board's automatic cell names (and the HX8K's
-# seed 7 from 81.35 to 78.97 MHz).
+# module it does not use (here the three engines the iCEBreaker's, ENGINE=3's
+# ring in rtl/lines/, is not) leaves its top.json byte for byte, so its
+# recorded seed still places the same. Before read_verilog -defer every
+# module was elaborated, and a change to FULL alone moved every board's
+# automatic cell names (and the HX8K's seed 7 from 81.35 to 78.97 MHz).
 iso=$(mktemp -d)
 mkdir -p "$iso/bitstreams"
 cp -r scripts rtl "$iso"/
@@ -127,18 +127,28 @@ cp -r bitstreams/icebreaker "$iso/bitstreams/"
 probe() { # an adder (a cell yosys names from its counter) before endmodule
 	sed -i 's/^endmodule/wire [31:0] pm_iso_probe = {32{i_clk}} + 32'"'"'d1;\nendmodule/' "$@"
 }
-probe "$iso"/rtl/pm_engine_full.v "$iso"/rtl/pm_engine_unrolled.v "$iso"/rtl/lines/pm_engine_lines.v
-# and a new module in rtl/chain/ or rtl/lines/, which only FULL (ENGINE=2)
-# and ENGINE=3 builds read: a module merely read, never elaborated, changes
-# abc's LUTs (2026-12-06: the chain modules read from rtl/ changed this
-# netlist and the ULX3S 12F's)
+probe "$iso"/rtl/pm_engine_full.v "$iso"/rtl/pm_engine_unrolled.v "$iso"/rtl/pm_engine_rolled.v
+# and a new module in rtl/chain/, which FULL (ENGINE=2) builds only read: a
+# module merely read shifts yosys's automatic names (2026-12-06: the chain
+# modules read from rtl/ changed this netlist and the ULX3S 12F's)
 sed 's/^module pm_addf/module pm_iso_new/' "$iso"/rtl/chain/pm_addf.v >"$iso"/rtl/chain/pm_iso_new.v
+SYNTH_ONLY=1 "$iso"/scripts/bitstream.sh icebreaker >/dev/null 2>&1
+check "icebreaker: a change to engines it does not use, or a module in rtl/chain/, leaves its netlist unchanged" \
+	cmp -s bitstreams/build/icebreaker/top.json "$iso"/bitstreams/build/icebreaker/top.json
+# rtl/lines/ is read by ENGINE=3 builds only: the same board as a ROLLED one
+# (ENGINE=0, synthesis only) with and without a new module there
+sed -i 's/^ENGINE=3 /ENGINE=0 /' "$iso"/bitstreams/icebreaker/board.conf
+SYNTH_ONLY=1 "$iso"/scripts/bitstream.sh icebreaker >/dev/null 2>&1
+mv "$iso"/bitstreams/build/icebreaker/top.json "$iso"/rolled.json
 sed 's/^module pm_engine_lines/module pm_iso_lines/' "$iso"/rtl/lines/pm_engine_lines.v >"$iso"/rtl/lines/pm_iso_lines.v
 SYNTH_ONLY=1 "$iso"/scripts/bitstream.sh icebreaker >/dev/null 2>&1
-check "icebreaker: a change to modules it does not use, or a module in rtl/chain/ or rtl/lines/, leaves its netlist unchanged" \
-	cmp -s bitstreams/build/icebreaker/top.json "$iso"/bitstreams/build/icebreaker/top.json
-# the control: the same probe in the engine it uses changes it
-probe "$iso"/rtl/pm_engine_rolled.v
+check "icebreaker as ROLLED: a module in rtl/lines/ leaves its netlist unchanged" \
+	test -s "$iso"/rolled.json -a -s "$iso"/bitstreams/build/icebreaker/top.json -a \
+	-z "$(cmp "$iso"/rolled.json "$iso"/bitstreams/build/icebreaker/top.json 2>&1)"
+# the control: the probe in the engine it uses changes it
+rm "$iso"/rtl/lines/pm_iso_lines.v
+sed -i 's/^ENGINE=0 /ENGINE=3 /' "$iso"/bitstreams/icebreaker/board.conf
+probe "$iso"/rtl/lines/pm_engine_lines.v
 SYNTH_ONLY=1 "$iso"/scripts/bitstream.sh icebreaker >/dev/null 2>&1
 check "icebreaker: the same change to its own engine changes its netlist" \
 	test -s "$iso"/bitstreams/build/icebreaker/top.json -a -n "$(cmp bitstreams/build/icebreaker/top.json "$iso"/bitstreams/build/icebreaker/top.json 2>&1)"
