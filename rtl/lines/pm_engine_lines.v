@@ -20,15 +20,15 @@
 // through X. Where the source round lies before its hash's first round,
 // the line holds no word of this hash and the stage takes the start word
 // instead: hash 1's (tail, nonce, padding) or hash 2's (H2..H7 of the
-// feed-forward, each delayed from X to the cycle its stage reads it:
-// pm_delay from 5 cycles on, registers below; and padding).
+// feed-forward, delayed from X to the edge before its stage reads it, in
+// pm_lines_delay from 2 cycles on; and padding), chosen at that edge.
 //
 // pm_engine_unrolled's ring is in a file of its own only because every
 // text edit of rtl/pm_engine_unrolled.v renames yosys's cells and so moves
 // every ring board's placement (a new seed search each): the two are meant
 // to become one module when those boards are next re-seeded. For the same
 // reason this file is read from rtl/lines/ by ENGINE=3 builds only, and a
-// comment edited here keeps the line count (the HX8K's seed depends on it).
+// comment edited here keeps the line count (the boards' seeds depend on it).
 `default_nettype none
 
 module pm_engine_lines #(
