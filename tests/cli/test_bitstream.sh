@@ -2,10 +2,10 @@
 # The bitstream flow (scripts/bitstream.sh): every board's constraint file
 # names only pins its package has (its top, PLL and pins placed by nextpnr
 # around a stub miner: nextpnr refuses an unknown pin), and the iCEBreaker
-# built for real through yosys, nextpnr (its board.conf's seeds, timing required) and
-# icepack, with its report checked: timing met at the board's clock, mhs =
-# clock x nonces per clock, the resources within the part. A build that
-# fails leaves no bitstream or report of an earlier one behind.
+# built for real through yosys, nextpnr (its board.conf's seeds, timing
+# required) and icepack, with its report checked: timing met at the board's
+# clock, mhs = clock x nonces per clock, the resources within the part. A
+# build that fails leaves no bitstream or report of an earlier one behind.
 set -u
 . "$(dirname "$0")/tap.sh"
 
@@ -77,9 +77,10 @@ rc=$?
 rm -rf "$bad" bitstreams/build/zz-test-engine
 check "an unknown ENGINE fails the build, named" test "$rc" -ne 0 -a -n "$(grep -F "ENGINE=4: 0 ROLLED" <<<"$out")"
 
-# ENGINE=3 (the HX8K's, and the UP5K boards' at S=2): the ring with its window in delay lines, read from
-# rtl/lines/ and synthesized with those lines in block RAM (a trial copy, so
-# a build of the HX8K itself is left alone)
+# ENGINE=3 (the HX8K's, and the UP5K boards' at S=2): the ring with its
+# window in delay lines, read from rtl/lines/ and synthesized with those
+# lines in block RAM (a trial copy, so a build of the HX8K itself is left
+# alone)
 trial=bitstreams/zz-test-lines
 rm -rf "$trial" bitstreams/build/zz-test-lines
 cp -r bitstreams/hx8k "$trial"
