@@ -63,16 +63,9 @@ unset SYNTH_ECP5
 src=bitstreams/${SOURCES:-$board}
 out=bitstreams/build/$board
 JOBS=${JOBS:-2}
-RTL="rtl/*.v"   # every module; yosys elaborates what the top uses
-# rtl/chain/: modules only the FULL engine uses, read only for it. Reading a
-# module adds its names to yosys's name table even when it is never
-# elaborated, and that alone changes abc9's LUTs (the order it meets the
-# cells), so every other board's netlist, and the placement its recorded
-# seed gives, would change (tests/cli/test_bitstream.sh)
-[ "$ENGINE" = 2 ] && RTL="$RTL rtl/chain/*.v"
-# rtl/lines/: ENGINE=3's ring, the UNROLLED ring with its message window in
-# delay lines, read only for it (the same reason)
-[ "$ENGINE" = 3 ] && RTL="$RTL rtl/lines/*.v"
+# shellcheck source=scripts/board_synth.sh
+. scripts/board_synth.sh
+RTL=$(pm_board_rtl "$ENGINE")   # rtl/, and rtl/chain/ or rtl/lines/ for their engines
 # PINCHECK=1: the board's top, PLL and pins around a stub miner
 # (tests/bitstreams/stub_miner.v), one seed, no bitstream: nextpnr refuses a
 # constraint that names a pin the package does not have.
@@ -137,14 +130,11 @@ echo "bitstream $board: $PART, PLL $OSC_MHZ -> $achieved MHz, $BAUD baud (BAUD_D
 # ---- synthesis
 params="-chparam ENGINE $ENGINE -chparam ENGINES $ENGINES -chparam STAGES $STAGES -chparam CLOCK_HZ $clock_hz -chparam BAUD_DIV $baud_div"
 # ECP5: SYNTH_ECP5 (default below) is measured, see the ECP5 comment
-# PM_CCU2C: rtl/chain/pm_addf.v as ECP5 carry cells (the FULL engine's chained
-# round; a board whose engine does not use it gets the same netlist).
-# PM_ICE40_DSP: rtl/lines/pm_lines_add32.v in the UP5K's DSP blocks (ENGINE=3)
+defines=$(pm_board_defines "$FAMILY" "$DEVICE")   # scripts/board_synth.sh
 if [ "$FAMILY" = ice40 ]; then
-	synth="synth_ice40 -top top" defines=
-	[ "$DEVICE" = up5k ] && defines=-DPM_ICE40_DSP
+	synth="synth_ice40 -top top"
 else
-	synth="synth_ecp5 -top top ${SYNTH_ECP5--abc9}" defines=-DPM_CCU2C
+	synth="synth_ecp5 -top top ${SYNTH_ECP5--abc9}"
 fi
 t0=$SECONDS
 # read_verilog -defer: every file is parsed, but only the modules the top

@@ -1,8 +1,8 @@
 // pm_lines_delay: pm_delay (rtl/pm_delay.v: o_data after edge k is i_data
 // as sampled at edge k - DELAY) held in block RAM however short the line.
-// yosys keeps a pm_delay of under 4 cycles in flip-flops; pm_engine_lines
-// at S = 2 (the UP5K's shape, short of logic cells and not of RAM) delays
-// H3 and H4 2 and 4 cycles and wants them in RAM. A module of its own, not
+// yosys keeps a pm_delay of under 8 words (DELAY 3 or less) in flip-flops;
+// pm_engine_lines delays hash 2's H4..H7 from 2 cycles on and wants them in
+// RAM (the UP5K is short of logic cells, not of RAM). A module of its own, not
 // an attribute on pm_delay: every board uses pm_delay, and any edit there
 // changes every board's netlist (docs/rtl.md).
 `default_nettype none

@@ -22,37 +22,37 @@
 set -u
 . "$(dirname "$0")/tap.sh"
 
-RTL=$(echo rtl/*.v)   # every module; yosys keeps what pm_miner_top uses
+# what the board's bitstream reads: its RTL files and defines
+. scripts/board_synth.sh
 
 # postsynth BOARD
 postsynth() {
 	local board=$1 out=build/postsynth/$1 synth cells lutcell flags n per cycles
-	local FAMILY DEVICE ENGINE ENGINES STAGES defines=
+	local FAMILY DEVICE ENGINE ENGINES STAGES defines rtl macs
 	# shellcheck source=/dev/null
 	read -r FAMILY DEVICE ENGINE ENGINES STAGES < <(. "bitstreams/$board/board.conf" && echo "$FAMILY $DEVICE $ENGINE $ENGINES $STAGES")
 	case $FAMILY in
 	ice40)
 		synth=synth_ice40 cells=/usr/share/yosys/ice40/cells_sim.v lutcell=SB_LUT4
-		flags=-DNO_ICE40_DEFAULT_ASSIGNMENTS
-		# the UP5K's DSP blocks, as scripts/bitstream.sh builds it (the
-		# netlist's SB_MAC16 then runs on yosys's model)
-		[ "$DEVICE" = up5k ] && defines=-DPM_ICE40_DSP ;;
+		flags=-DNO_ICE40_DEFAULT_ASSIGNMENTS ;;
 	*)
 		synth="synth_ecp5 -nobram" cells=/usr/share/yosys/ecp5/cells_sim.v lutcell=LUT4
 		flags=-DNO_INCLUDES ;;
 	esac
 	mkdir -p "$out"
 	rm -f "$out/netlist.v" "$out/sim" "$out/sim.log"
-	local rtl=$RTL   # and ENGINE=3's ring, in rtl/lines/ (scripts/bitstream.sh)
-	[ "$ENGINE" = 3 ] && rtl="$rtl $(echo rtl/lines/*.v)"
+	# shellcheck disable=SC2086
+	rtl=$(echo $(pm_board_rtl "$ENGINE"))
+	defines=$(pm_board_defines "$FAMILY" "$DEVICE")   # on the UP5K its SB_MAC16 run on yosys's model
 	yosys -q -l "$out/yosys.log" -p "read_verilog $defines -Irtl $rtl; \
 		chparam -set ENGINE $ENGINE -set ENGINES $ENGINES -set STAGES $STAGES -set BAUD_DIV 8 pm_miner_top; \
 		$synth -top pm_miner_top; splitnets -ports; opt_clean; write_verilog -noattr $out/netlist.v" >/dev/null 2>&1
 	check "$board: yosys $synth writes the netlist" test -s "$out/netlist.v"
 	check "$board: the netlist is made of the vendor's cells ($lutcell)" grep -q "$lutcell" "$out/netlist.v"
-	[ -n "$defines" ] && [ "$ENGINE" = 3 ] &&
-		check "$board: the feed-forward's adds are in DSP blocks ($(grep -c '^ *SB_MAC16 ' "$out/netlist.v") SB_MAC16)" \
-			test "$(grep -c '^ *SB_MAC16 ' "$out/netlist.v")" -eq 8
+	if [ "$DEVICE" = up5k ] && [ "$ENGINE" = 3 ]; then
+		macs=$(grep -c '^ *SB_MAC16 ' "$out/netlist.v")
+		check "$board: the feed-forward's adds are in DSP blocks ($macs SB_MAC16)" test "$macs" -eq 8
+	fi
 
 	n=$(python3 tests/bitstreams/postsynth.py frames "$out/work.hex")
 	# cycles: the frames on the wire, 101 nonces at the engines' rate, the replies
