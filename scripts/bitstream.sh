@@ -17,13 +17,15 @@
 #   BOARD.bin      icepack of the seed with the highest Fmax that met timing
 #   BOARD.bit      (ECP5) ecppack of that seed's textual configuration
 #   report.json    {"board", "device", "engine", "engines", "stages", "lines",
-#                  "clock_mhz", "fmax_mhz", "timing_met", "luts",
-#                  "lut_capacity", "ffs", "ram_blocks", "dsps",
+#                  "clock_mhz", "fmax_mhz", "timing_met", "dsp_path_ns",
+#                  "luts", "lut_capacity", "ffs", "ram_blocks", "dsps",
 #                  "nonces_per_clock", "mhs", "seed", "seeds_tried",
 #                  "nextpnr_opts", "synth_opts", "tools": {name: version}}
 #
 # Exits non-zero, with report.json saying timing_met false, when no seed
-# meets timing. JOBS (default 2) seeds run at a time; SEEDS="n ..." in the
+# meets timing. On the UP5K timing_met also needs dsp_path_ns (the worst
+# path through a DSP block, which nextpnr-ice40 does not time: icetime's,
+# scripts/ice40_dsp_paths.py) within the clock period; null elsewhere. JOBS (default 2) seeds run at a time; SEEDS="n ..." in the
 # environment replaces board.conf's list. NEXTPNR_OPTS (board.conf, or the
 # environment, which wins) adds options to every nextpnr run, e.g.
 # "--router router2"; report.json records them, so a build can be repeated.
@@ -209,7 +211,7 @@ else:
 EOF
 )
 python3 - "$out" "$board" <<EOF
-import json, os, sys
+import json, os, subprocess, sys
 out, board = sys.argv[1], sys.argv[2]
 engine, engines, stages = $ENGINE, $ENGINES, $STAGES
 if engine == 0:
@@ -250,6 +252,28 @@ seed, met, fmax, rep = best
 u = rep["utilization"]
 def used(cell):
     return u.get(cell, {}).get("used", 0)
+# The paths nextpnr does not time: nextpnr-ice40 takes every SB_MAC16 port
+# for a register pin, so a UP5K DSP used as a combinational adder
+# (rtl/lines/pm_lines_add32.v) adds no delay to it. icetime has Lattice's
+# timing for that mode: its worst path into what a DSP block drives (to the
+# first register) must fit the clock period too.
+dsp_ns = None
+if "$FAMILY" == "ice40" and used("ICESTORM_DSP") > 0:
+    r = subprocess.run(["python3", "scripts/ice40_dsp_paths.py", f"{out}/seed{seed}.asc",
+                        "$DEVICE", "$PACKAGE", "$pcf", "bitstreams/build/chipdb-$DEVICE.txt"],
+                       capture_output=True, text=True)
+    try:
+        d = json.loads(r.stdout)
+    except ValueError:
+        sys.exit(f"bitstream {board}: the DSP paths could not be timed: {r.stderr.strip()}")
+    if d["unknown_config"] or d["worst_ns"] is None:
+        sys.exit(f"bitstream {board}: icetime has no timing for a DSP block's configuration "
+                 "(rtl/lines/pm_lines_add32.v: MODE_8x8 and the adder settings of its 32-bit add)")
+    dsp_ns = d["worst_ns"]
+    print(f"bitstream {board}: seed {seed}: paths into what the DSP blocks drive (icetime): "
+          f"{dsp_ns:.2f} ns against {1000 / ($clock_hz / 1e6):.2f} ns, at {d['worst_net']} "
+          f"(the worst through a DSP: {d['through_ns']} ns)")
+    met = met and dsp_ns <= 1000 / ($clock_hz / 1e6)
 if "$FAMILY" == "ice40":
     # flip-flops: yosys's count of SB_DFF* cells (an iCE40 logic cell is a
     # LUT4 and a flip-flop; nextpnr reports the packed cells)
@@ -287,6 +311,7 @@ report = {
     "clock_mhz": round($clock_hz / 1e6, 4),
     "fmax_mhz": round(fmax, 2),
     "timing_met": met,
+    "dsp_path_ns": dsp_ns,  # iCE40 with DSPs: icetime's, which nextpnr cannot time
     "luts": used(lut),
     "lut_capacity": capacity,
     "ffs": ffs,

@@ -1,13 +1,13 @@
 // pm_lines_add32: o_y = i_a + i_b, in an iCE40 UP5K DSP block when
 // PM_ICE40_DSP is defined (scripts/bitstream.sh defines it for the UP5K,
-// whose 8 SB_MAC16 would otherwise sit unused; the HX8K has none), else in
-// logic. An SB_MAC16 with both 16-bit adders fed from its inputs ({A, B} +
-// {C, D}), the lower one's carry into the upper, and no register on the
-// way (Lattice TN1295, DSP Function Usage Guide for iCE40 Devices) takes a
-// 32-bit add off the logic cells: 32 of them on iCE40, one a bit.
-// pm_engine_lines puts the feed-forward's eight adds here (at S=2 the UP5K
-// was 99% full). The benches simulate the logic form; test_postsynth.sh
-// simulates the SB_MAC16 form with yosys's cell model.
+// whose 8 SB_MAC16 would otherwise sit unused), else in logic: both 16-bit
+// adders fed from the inputs ({A, B} + {C, D}), the lower one's carry into
+// the upper, no register (Lattice TN1295), MODE_8x8 (the unused multiplier
+// off) so that icetime knows the mode and times the add, which nextpnr does
+// not (scripts/ice40_dsp_paths.py). One saves 32 logic cells; pm_engine_lines
+// puts the feed-forward's eight adds here (at S=2 the UP5K was 99% full).
+// The benches simulate the logic form; test_postsynth.sh simulates the
+// SB_MAC16 form with yosys's cell model.
 `default_nettype none
 
 module pm_lines_add32 (
@@ -19,7 +19,7 @@ module pm_lines_add32 (
 	SB_MAC16 #(
 		.TOPADDSUB_LOWERINPUT(2'b00), .TOPADDSUB_UPPERINPUT(1'b1), .TOPADDSUB_CARRYSELECT(2'b10),
 		.BOTADDSUB_LOWERINPUT(2'b00), .BOTADDSUB_UPPERINPUT(1'b1), .BOTADDSUB_CARRYSELECT(2'b00),
-		.TOPOUTPUT_SELECT(2'b00), .BOTOUTPUT_SELECT(2'b00)
+		.TOPOUTPUT_SELECT(2'b00), .BOTOUTPUT_SELECT(2'b00), .MODE_8x8(1'b1)
 	) u_dsp (
 		.CLK(1'b0), .CE(1'b0),
 		.A(i_a[31:16]), .B(i_a[15:0]), .C(i_b[31:16]), .D(i_b[15:0]),

@@ -105,6 +105,10 @@ json_check "icebreaker: report has every field" "$r" \
 	'all(k in d for k in ("board", "device", "engine", "engines", "stages", "clock_mhz", "fmax_mhz",
 	 "timing_met", "luts", "lut_capacity", "ffs", "ram_blocks", "dsps", "nonces_per_clock", "mhs", "tools"))'
 json_check "icebreaker: timing met at the board clock" "$r" 'd["timing_met"] and d["fmax_mhz"] >= d["clock_mhz"]'
+# nextpnr-ice40 does not time the paths through its DSP adders (every
+# SB_MAC16 pin is a register's to it): icetime's worst (scripts/ice40_dsp_paths.py)
+json_check "icebreaker: the paths through its DSP adders timed (icetime) within the clock period" "$r" \
+	'd["dsps"] > 0 and d["dsp_path_ns"] is not None and 0 < d["dsp_path_ns"] <= 1000 / d["clock_mhz"]'
 json_check "icebreaker: mhs = clock x nonces per clock" "$r" 'abs(d["mhs"] - d["clock_mhz"] * d["nonces_per_clock"]) < 1e-3'
 json_check "icebreaker: nonces per clock of its shape (rolled: engines / 124; a ring: engines / (2 ceil(61 / S)))" "$r" \
 	'abs(d["nonces_per_clock"] - d["engines"] / (124 if d["engine"] == "rolled" else 2 * -(-61 // d["stages"]))) < 1e-9'
