@@ -23,12 +23,14 @@
 #                  "nextpnr_opts", "synth_opts", "tools": {name: version}}
 #
 # Exits non-zero, with report.json saying timing_met false, when no seed
-# meets timing. On the UP5K timing_met also needs dsp_path_ns (the worst
-# path through a DSP block, which nextpnr-ice40 does not time: icetime's,
-# scripts/ice40_dsp_paths.py) within the clock period; null elsewhere. JOBS (default 2) seeds run at a time; SEEDS="n ..." in the
-# environment replaces board.conf's list. NEXTPNR_OPTS (board.conf, or the
-# environment, which wins) adds options to every nextpnr run, e.g.
-# "--router router2"; report.json records them, so a build can be repeated.
+# meets timing. On the UP5K timing_met also needs dsp_path_ns within the
+# clock period: icetime's worst path into what a DSP block drives, a bound
+# on the paths through the DSPs, which nextpnr-ice40 does not time
+# (scripts/ice40_dsp_paths.py); null elsewhere. JOBS (default 2) seeds run
+# at a time; SEEDS="n ..." in the environment replaces board.conf's list.
+# NEXTPNR_OPTS (board.conf, or the environment, which wins) adds options to
+# every nextpnr run, e.g. "--router router2"; report.json records them, so
+# a build can be repeated.
 # SYNTH_ECP5 (board.conf, or the environment, which wins) replaces
 # synth_ecp5's options (default -abc9); an ECP5 report.json records it as
 # synth_opts (empty: the default; iCE40 builds do not use it).
