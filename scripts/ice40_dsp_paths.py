@@ -58,8 +58,7 @@ def parse_netlist(path):
     assign = re.compile(r"^  assign (\S+) = (\S+);$")
     head = re.compile(r"^  (\w+) (?:#\($|(\S+) \($)")
     inst = re.compile(r"^  \) (\S+) \($")
-    port = re.compile(r"^    \.(\w+)\((.*?)\),?$")
-    param = re.compile(r"^    \.(\w+)\((.*?)\),?$")
+    conn = re.compile(r"^    \.(\w+)\((.*?)\),?$")     # a parameter or a port
     ctype = name = None
     params, ports, in_params = {}, {}, False
     with open(path) as f:
@@ -81,7 +80,7 @@ def parse_netlist(path):
                 if m:
                     name, in_params = m.group(1), False
                     continue
-                m = param.match(line)
+                m = conn.match(line)
                 if m:
                     params[m.group(1)] = m.group(2)
                 continue
@@ -89,7 +88,7 @@ def parse_netlist(path):
                 cells[name] = (ctype, params, ports)
                 ctype = None
                 continue
-            m = port.match(line)
+            m = conn.match(line)
             if m:
                 v = m.group(2).strip()
                 nets = [n.strip() for n in v.strip("{}").split(",")] if v else []
@@ -107,6 +106,9 @@ def main():
     if len(sys.argv) != 6:
         sys.exit(__doc__.strip().splitlines()[-1])
     asc, device, package, pcf, chipdb = sys.argv[1:]
+    for f in (asc, pcf):
+        if not os.path.isfile(f):
+            sys.exit(f"ice40_dsp_paths: no such file: {f}")
     if device != "up5k":
         sys.exit(f"ice40_dsp_paths: {device}: only the UP5K has DSP blocks here")
     if not os.path.exists(chipdb):
@@ -118,6 +120,8 @@ def main():
         r = icetime(asc, device, package, pcf, chipdb, "-o", tmp.name)
         unknown = "unknown/unsupported DSP config" in r.stderr + r.stdout
         cells, alias = parse_netlist(tmp.name)
+    if not cells:
+        sys.exit(f"ice40_dsp_paths: icetime's netlist of {asc} has no cells")
 
     sinks = {}   # net -> [(cell, port)]
     for name, (ctype, params, ports) in cells.items():
