@@ -112,10 +112,12 @@ def main():
     if device != "up5k":
         sys.exit(f"ice40_dsp_paths: {device}: only the UP5K has DSP blocks here")
     if not os.path.exists(chipdb):
-        with open(chipdb + ".tmp", "w") as f:
+        # a name of its own: two builds (or tests) may make it at once
+        tmp = f"{chipdb}.{os.getpid()}.tmp"
+        with open(tmp, "w") as f:
             if subprocess.run(["icebox_chipdb", "-5"], stdout=f).returncode != 0:
                 sys.exit("ice40_dsp_paths: icebox_chipdb -5 failed")
-        os.replace(chipdb + ".tmp", chipdb)
+        os.replace(tmp, chipdb)
     with tempfile.NamedTemporaryFile(suffix=".v") as tmp:
         r = icetime(asc, device, package, pcf, chipdb, "-o", tmp.name)
         unknown = "unknown/unsupported DSP config" in r.stderr + r.stdout
