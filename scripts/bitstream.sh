@@ -262,7 +262,7 @@ def used(cell):
 dsp_ns = None
 if "$FAMILY" == "ice40" and used("ICESTORM_DSP") > 0:
     r = subprocess.run(["python3", "scripts/ice40_dsp_paths.py", f"{out}/seed{seed}.asc",
-                        "$DEVICE", "$PACKAGE", "$pcf", "bitstreams/build/chipdb-$DEVICE.txt"],
+                        "$DEVICE", "$PACKAGE", "$pcf"],
                        capture_output=True, text=True)
     try:
         d = json.loads(r.stdout)

@@ -10,14 +10,16 @@ adder's own delay is counted nowhere. icetime (Project IceStorm) models the
 DSP's unregistered modes with Lattice's iCEcube2 timing data
 (SB_MAC16_ADS_U_32P32_BYPASS for a 32-bit add), so this asks icetime:
 
-  1. icetime -o: the placed design as icetime's timing netlist;
+  1. icetime -o: the placed design as icetime's timing netlist (and -N,
+     in the same run: the net names -T takes);
   2. from each DSP's outputs, every net the path can reach through
      routing and unregistered logic cells, up to the first register;
   3. icetime -T on all of those nets in one run: the worst path to each,
      the ones at a register's input with its setup time.
 
 CHIPDB is icetime's chip database for the device, which Debian's icestorm
-does not ship: icebox_chipdb makes it there (about 20 s) if it is missing.
+does not ship (default: bitstreams/build/chipdb-up5k.txt, shared by every
+UP5K build): icebox_chipdb makes it there (about 20 s) if it is missing.
 
 Prints JSON: {"dsps", "nets", "worst_ns", "worst_net", "through_ns",
 "unknown_config"}. worst_ns is the worst path into any of those nets,
@@ -28,7 +30,7 @@ Both are null when the design has no DSP. unknown_config is true when
 icetime did not recognise a DSP's configuration (it then times it as a
 16x16 multiplier, and worst_ns is not the adder's).
 
-usage: ice40_dsp_paths.py ASC DEVICE PACKAGE PCF CHIPDB
+usage: ice40_dsp_paths.py ASC DEVICE PACKAGE PCF [CHIPDB]
 """
 import json
 import os
@@ -71,7 +73,7 @@ def parse_netlist(path):
                     alias.setdefault(m.group(2), []).append(m.group(1))
                     continue
                 m = head.match(line)
-                if m and m.group(1) not in ("wire", "assign"):
+                if m:
                     ctype, name = m.group(1), m.group(2)
                     params, ports, in_params = {}, {}, name is None
                 continue
@@ -103,15 +105,19 @@ def registered(params):
 
 
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) not in (5, 6):
         sys.exit(__doc__.strip().splitlines()[-1])
-    asc, device, package, pcf, chipdb = sys.argv[1:]
+    asc, device, package, pcf = sys.argv[1:5]
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    chipdb = sys.argv[5] if len(sys.argv) == 6 else \
+        os.path.join(root, "bitstreams", "build", "chipdb-up5k.txt")
     for f in (asc, pcf):
         if not os.path.isfile(f):
             sys.exit(f"ice40_dsp_paths: no such file: {f}")
     if device != "up5k":
         sys.exit(f"ice40_dsp_paths: {device}: only the UP5K has DSP blocks here")
     if not os.path.exists(chipdb):
+        os.makedirs(os.path.dirname(chipdb) or ".", exist_ok=True)
         # a name of its own: two builds (or tests) may make it at once
         tmp = f"{chipdb}.{os.getpid()}.tmp"
         with open(tmp, "w") as f:
@@ -119,9 +125,11 @@ def main():
                 sys.exit("ice40_dsp_paths: icebox_chipdb -5 failed")
         os.replace(tmp, chipdb)
     with tempfile.NamedTemporaryFile(suffix=".v") as tmp:
-        r = icetime(asc, device, package, pcf, chipdb, "-o", tmp.name)
+        r = icetime(asc, device, package, pcf, chipdb, "-o", tmp.name, "-N")
         unknown = "unknown/unsupported DSP config" in r.stderr + r.stdout
         cells, alias = parse_netlist(tmp.name)
+    # -T takes the names -N lists (an alias of a routed net may not be one)
+    valid = set(r.stdout.split())
     if not cells:
         sys.exit(f"ice40_dsp_paths: icetime's netlist of {asc} has no cells")
 
@@ -155,12 +163,10 @@ def main():
             elif p == "I":
                 todo.extend(ports.get("O", []))
 
-    # -T takes the names -N lists (an alias of a routed net may not be one)
-    valid = set(icetime(asc, device, package, pcf, chipdb, "-N").stdout.split())
     worst, worst_net, through = None, None, None
     nets = sorted(seen & valid)
-    for i in range(0, len(nets), 2000):
-        args = [a for n in nets[i:i + 2000] for a in ("-T", n)]
+    for i in range(0, len(nets), 20000):    # one run, but for the command line's length
+        args = [a for n in nets[i:i + 20000] for a in ("-T", n)]
         out = icetime(asc, device, package, pcf, chipdb, *args).stdout
         for chunk in out.split("\nReport for ")[1:]:
             m = re.search(r"Total path delay: ([0-9.]+) ns", chunk)

@@ -10,8 +10,6 @@ set -u
 . "$(dirname "$0")/tap.sh"
 
 tmp=$(mktemp -d)
-chipdb=bitstreams/build/chipdb-up5k.txt     # the flow's, made here if missing
-mkdir -p bitstreams/build
 : >"$tmp/none.pcf"
 place() { # name pm_lines_add32.v
 	yosys -q -p "read_verilog -DPM_ICE40_DSP $2 tests/bitstreams/dsp_add.v; synth_ice40 -top top -json $tmp/$1.json" &&
@@ -20,7 +18,7 @@ place() { # name pm_lines_add32.v
 }
 
 place add rtl/lines/pm_lines_add32.v
-r=$(scripts/ice40_dsp_paths.py "$tmp/add.asc" up5k sg48 "$tmp/none.pcf" "$chipdb" 2>&1)
+r=$(scripts/ice40_dsp_paths.py "$tmp/add.asc" up5k sg48 "$tmp/none.pcf" 2>&1)
 json_check "the DSP adder is found, in a configuration icetime knows" "$r" \
 	'd["dsps"] == 1 and not d["unknown_config"] and d["nets"] > 32'
 # nextpnr's halves: to the DSP's inputs, and from its outputs (each with a
@@ -35,12 +33,12 @@ json_check "the path through the adder is longer than nextpnr's halves together 
 
 sed 's/, \.MODE_8x8(1.b1)//' rtl/lines/pm_lines_add32.v >"$tmp/add32_unknown.v"
 place unknown "$tmp/add32_unknown.v"
-r=$(scripts/ice40_dsp_paths.py "$tmp/unknown.asc" up5k sg48 "$tmp/none.pcf" "$chipdb" 2>&1)
+r=$(scripts/ice40_dsp_paths.py "$tmp/unknown.asc" up5k sg48 "$tmp/none.pcf" 2>&1)
 json_check "without MODE_8x8, a DSP configuration icetime has no timing for, it is reported" "$r" \
 	'd["unknown_config"]'
 check "(that copy of pm_lines_add32 sets no MODE_8x8)" test -z "$(grep -F .MODE_8x8 "$tmp/add32_unknown.v")"
 
-out=$(scripts/ice40_dsp_paths.py "$tmp/add.asc" hx8k ct256 "$tmp/none.pcf" "$chipdb" 2>&1)
+out=$(scripts/ice40_dsp_paths.py "$tmp/add.asc" hx8k ct256 "$tmp/none.pcf" 2>&1)
 check "a device without DSP blocks is refused" test $? -ne 0 -a -n "$(grep -F 'only the UP5K' <<<"$out")"
 rm -rf "$tmp"
 tap_end
