@@ -17,9 +17,9 @@ DSP's unregistered modes with Lattice's iCEcube2 timing data
   3. icetime -T on all of those nets in one run: the worst path to each,
      the ones at a register's input with its setup time.
 
-CHIPDB is icetime's chip database for the device, which Debian's icestorm
-does not ship (default: bitstreams/build/chipdb-up5k.txt, shared by every
-UP5K build): icebox_chipdb makes it there (about 20 s) if it is missing.
+icetime needs a chip database for the device, which Debian's icestorm
+does not ship: icebox_chipdb makes it (about 20 s) the first time, in
+bitstreams/build/chipdb-up5k.txt (CHIPDB below), shared by every UP5K build.
 
 Prints JSON: {"dsps", "nets", "worst_ns", "worst_net", "through_ns",
 "unknown_config"}. worst_ns is the worst path into any of those nets,
@@ -30,7 +30,7 @@ Both are null when the design has no DSP. unknown_config is true when
 icetime did not recognise a DSP's configuration (it then times it as a
 16x16 multiplier, and worst_ns is not the adder's).
 
-usage: ice40_dsp_paths.py ASC DEVICE PACKAGE PCF [CHIPDB]
+usage: ice40_dsp_paths.py ASC DEVICE PACKAGE PCF
 """
 import json
 import os
@@ -42,6 +42,10 @@ import tempfile
 # ports through which a path leaves a cell, for the cells a path can pass
 LC_OUT = ("lcout", "ltout", "carryout")
 LC_IN = ("in0", "in1", "in2", "in3", "carryin", "ce", "clk", "sr")
+
+# icetime's chip database for the UP5K, made on first use (main)
+CHIPDB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                      "bitstreams", "build", "chipdb-up5k.txt")
 
 
 def icetime(asc, device, package, pcf, chipdb, *args):
@@ -105,19 +109,17 @@ def registered(params):
 
 
 def main():
-    if len(sys.argv) not in (5, 6):
+    if len(sys.argv) != 5:
         sys.exit(__doc__.strip().splitlines()[-1])
-    asc, device, package, pcf = sys.argv[1:5]
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-    chipdb = sys.argv[5] if len(sys.argv) == 6 else \
-        os.path.join(root, "bitstreams", "build", "chipdb-up5k.txt")
+    asc, device, package, pcf = sys.argv[1:]
+    chipdb = CHIPDB
     for f in (asc, pcf):
         if not os.path.isfile(f):
             sys.exit(f"ice40_dsp_paths: no such file: {f}")
     if device != "up5k":
         sys.exit(f"ice40_dsp_paths: {device}: only the UP5K has DSP blocks here")
     if not os.path.exists(chipdb):
-        os.makedirs(os.path.dirname(chipdb) or ".", exist_ok=True)
+        os.makedirs(os.path.dirname(chipdb), exist_ok=True)
         # a name of its own: two builds (or tests) may make it at once
         tmp = f"{chipdb}.{os.getpid()}.tmp"
         with open(tmp, "w") as f:
