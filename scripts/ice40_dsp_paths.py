@@ -43,13 +43,13 @@ import tempfile
 LC_OUT = ("lcout", "ltout", "carryout")
 LC_IN = ("in0", "in1", "in2", "in3", "carryin", "ce", "clk", "sr")
 
-# icetime's chip database for the UP5K, made on first use (main)
+# icetime's chip database for the UP5K; main() makes it on first use
 CHIPDB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                       "bitstreams", "build", "chipdb-up5k.txt")
 
 
-def icetime(asc, device, package, pcf, chipdb, *args):
-    cmd = ["icetime", "-d", device, "-C", chipdb, "-P", package, "-p", pcf, *args, asc]
+def icetime(asc, device, package, pcf, *args):
+    cmd = ["icetime", "-d", device, "-C", CHIPDB, "-P", package, "-p", pcf, *args, asc]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"ice40_dsp_paths: icetime failed: {(r.stderr or r.stdout).strip()[-300:]}")
@@ -112,22 +112,21 @@ def main():
     if len(sys.argv) != 5:
         sys.exit(__doc__.strip().splitlines()[-1])
     asc, device, package, pcf = sys.argv[1:]
-    chipdb = CHIPDB
     for f in (asc, pcf):
         if not os.path.isfile(f):
             sys.exit(f"ice40_dsp_paths: no such file: {f}")
     if device != "up5k":
         sys.exit(f"ice40_dsp_paths: {device}: only the UP5K has DSP blocks here")
-    if not os.path.exists(chipdb):
-        os.makedirs(os.path.dirname(chipdb), exist_ok=True)
+    if not os.path.exists(CHIPDB):
+        os.makedirs(os.path.dirname(CHIPDB), exist_ok=True)
         # a name of its own: two builds (or tests) may make it at once
-        tmp = f"{chipdb}.{os.getpid()}.tmp"
+        tmp = f"{CHIPDB}.{os.getpid()}.tmp"
         with open(tmp, "w") as f:
             if subprocess.run(["icebox_chipdb", "-5"], stdout=f).returncode != 0:
                 sys.exit("ice40_dsp_paths: icebox_chipdb -5 failed")
-        os.replace(tmp, chipdb)
+        os.replace(tmp, CHIPDB)
     with tempfile.NamedTemporaryFile(suffix=".v") as tmp:
-        r = icetime(asc, device, package, pcf, chipdb, "-o", tmp.name, "-N")
+        r = icetime(asc, device, package, pcf, "-o", tmp.name, "-N")
         unknown = "unknown/unsupported DSP config" in r.stderr + r.stdout
         cells, alias = parse_netlist(tmp.name)
     # -T takes the names -N lists (an alias of a routed net may not be one)
@@ -169,7 +168,7 @@ def main():
     nets = sorted(seen & valid)
     for i in range(0, len(nets), 20000):    # one run, but for the command line's length
         args = [a for n in nets[i:i + 20000] for a in ("-T", n)]
-        out = icetime(asc, device, package, pcf, chipdb, *args).stdout
+        out = icetime(asc, device, package, pcf, *args).stdout
         for chunk in out.split("\nReport for ")[1:]:
             m = re.search(r"Total path delay: ([0-9.]+) ns", chunk)
             if m and "(SB_MAC16" in chunk and (through is None or float(m.group(1)) > through):
