@@ -263,7 +263,7 @@ static void test_lost_acknowledgement_restarts_nothing(void **state)
 	assert_int_equal(device_open(&d, "sim:full,flip=0.001", &cfg, err, sizeof(err)), 0);
 	for (unsigned u = 0; u <= ACK_UNITS; u++) {
 		/* the last round only waits for the STATUS that counts what was
-		   lost (run_until_done says why until the count adds up), then
+		   lost: until the count adds up (run_until_done says why), then
 		   1.5 s more */
 		double end = now_s() + (u < ACK_UNITS ? 10 : 20);
 		bool done = false, counted = false;
