@@ -12,6 +12,7 @@
  */
 #include "testutil.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -67,26 +68,34 @@ struct tally {
 	uint64_t done_hashes;
 };
 
-/* Polls until a DONE for `tag` and, with t->want, until the results and
-   the losses add up to it (the STATUS that counts losses comes once a
-   second of the board's time, which runs slower than the wall's on a
-   loaded machine); then settle_s more, so a count too high shows too.
-   All within limit_s. */
+/* A wait for results that ends settle_s after results and losses (`have`)
+   reach `want`, so a count too high shows too: the STATUS that counts
+   losses comes once a second of the board's time, which runs slower than
+   the wall's on a loaded machine, so no fixed wait is long enough. */
+static void end_when_counted(unsigned have, unsigned want, double settle_s, bool *counted,
+			     double *end)
+{
+	if (!*counted && have >= want) {
+		*counted = true;
+		*end = fmin(*end, now_s() + settle_s);
+	}
+}
+
+/* Polls until a DONE for `tag` and, with t->want, until results and losses
+   reach it (end_when_counted); then settle_s more. All within limit_s. */
 static void run_until_done(struct device *d, const struct work_unit *wu, struct tally *t,
 			   double limit_s, double settle_s)
 {
-	double end = now_s() + limit_s, after = 0;
+	double end = now_s() + limit_s;
 	bool counted = false;
 
-	while (now_s() < end) {
+	for (;;) {
 		struct device_event ev[64];
 		int n;
 
-		if (t->dones && !counted && t->nonces + t->lost >= t->want) {
-			counted = true;
-			after = now_s() + settle_s;
-		}
-		if (counted && now_s() >= after)
+		if (t->dones)
+			end_when_counted(t->nonces + t->lost, t->want, settle_s, &counted, &end);
+		if (now_s() >= end)
 			break;
 		n = d->ops->poll(d, ev, 64, 100);
 
@@ -220,21 +229,20 @@ static void test_bit_errors_lose_nothing_uncounted(void **state)
 	struct work_unit wu;
 	struct tally t = {0};
 	char err[ERR_LEN];
-	unsigned want;
 
 	tu_seed(42);
 	assert_int_equal(device_open(&d, "sim:full,flip=0.0005", &cfg, err, sizeof(err)), 0);
 	random_unit(&wu, 77, 300000, 10);
-	want = t.want = reference_count(&wu);
+	t.want = reference_count(&wu);
 	d.ops->send_work(&d, &wu);
 	/* after DONE, a STATUS or two more tell how many results were lost */
 	run_until_done(&d, &wu, &t, 30, 1.5);
 	assert_int_equal(t.dones, 1);
 	assert_int_equal(t.bad, 0);
 	print_message("# %u results arrived, %u lost on the wire, %u expected\n", t.nonces, t.lost,
-		      want);
+		      t.want);
 	assert_true(t.lost > 0);          /* the fault really happened ... */
-	assert_int_equal(t.nonces + t.lost, want);   /* ... and every result is accounted for */
+	assert_int_equal(t.nonces + t.lost, t.want);   /* ... and every result is accounted for */
 	device_close(&d);
 }
 
@@ -263,8 +271,7 @@ static void test_lost_acknowledgement_restarts_nothing(void **state)
 	assert_int_equal(device_open(&d, "sim:full,flip=0.001", &cfg, err, sizeof(err)), 0);
 	for (unsigned u = 0; u <= ACK_UNITS; u++) {
 		/* the last round only waits for the STATUS that counts what was
-		   lost: until the count adds up (run_until_done says why), then
-		   1.5 s more */
+		   lost (end_when_counted) */
 		double end = now_s() + (u < ACK_UNITS ? 10 : 20);
 		bool done = false, counted = false;
 
@@ -277,10 +284,8 @@ static void test_lost_acknowledgement_restarts_nothing(void **state)
 			struct device_event ev[64];
 			int n;
 
-			if (u == ACK_UNITS && !counted && got + lost >= want) {
-				counted = true;
-				end = now_s() + 1.5;
-			}
+			if (u == ACK_UNITS)
+				end_when_counted(got + lost, want, 1.5, &counted, &end);
 			n = d.ops->poll(&d, ev, 64, 100);
 
 			for (int i = 0; i < n; i++) {
