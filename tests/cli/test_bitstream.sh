@@ -158,4 +158,27 @@ SYNTH_ONLY=1 "$iso"/scripts/bitstream.sh icebreaker >/dev/null 2>&1
 check "icebreaker: the same change to its own engine changes its netlist" \
 	test -s "$iso"/bitstreams/build/icebreaker/top.json -a -n "$(cmp bitstreams/build/icebreaker/top.json "$iso"/bitstreams/build/icebreaker/top.json 2>&1)"
 rm -rf "$iso"
+# The UPduino is built as the iCEBreaker is (its top's code, its pins, its
+# seed: bitstreams/upduino/board.conf): its netlist must be the iCEBreaker's
+# but for the source files' names and line numbers, or the iCEBreaker's seed
+# no longer places it the same. Synthesis only, in a copy; the control: with
+# one port renamed (a name changes the placement too) the netlists differ.
+iso=$(mktemp -d)
+mkdir -p "$iso/bitstreams"
+cp -r scripts rtl "$iso"/
+cp -r bitstreams/upduino "$iso/bitstreams/"
+norm() { # the netlist without the sources' names and lines
+	sed -E 's#bitstreams/(build/)?[a-z0-9-]+/(top[.]v|pm_pll[.]v)[^"]*#\2#g' "$1"
+}
+same_netlist() {
+	test -s "$1" -a -s "$2" && cmp -s <(norm "$1") <(norm "$2")
+}
+SYNTH_ONLY=1 "$iso"/scripts/bitstream.sh upduino >/dev/null 2>&1
+check "upduino: its netlist is the iCEBreaker's (but for the sources' names and lines)" \
+	same_netlist "$iso"/bitstreams/build/upduino/top.json bitstreams/build/icebreaker/top.json
+sed -i 's/LEDG_N/LOCK_N/g' "$iso"/bitstreams/upduino/top.v "$iso"/bitstreams/upduino/upduino.pcf
+SYNTH_ONLY=1 "$iso"/scripts/bitstream.sh upduino >/dev/null 2>&1
+check "upduino: the control, a port renamed, makes the netlists differ" \
+	test -s "$iso"/bitstreams/build/upduino/top.json -a -n "$(same_netlist "$iso"/bitstreams/build/upduino/top.json bitstreams/build/icebreaker/top.json || echo differ)"
+rm -rf "$iso"
 tap_end
