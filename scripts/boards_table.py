@@ -93,7 +93,11 @@ def limit(board):
         with open(conf) as f:
             for line in f:
                 if line.startswith("LIMIT="):
-                    return shlex.split(line[len("LIMIT="):], comments=True)[0]
+                    words = shlex.split(line[len("LIMIT="):], comments=True)
+                    if len(words) != 1:
+                        sys.exit("boards-table: %s: LIMIT is not one quoted string "
+                                 "(a quote inside it needs a backslash: \\\")" % conf)
+                    return words[0]
     return None
 
 

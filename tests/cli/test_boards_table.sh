@@ -69,6 +69,24 @@ python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
 check "a ring in delay lines is shown as one (\"unrolled S=4 x1, lines\")" \
 	grep -qE '^\| icebreaker \| iCE40UP5K-SG48 \| unrolled S=4 x1, lines \|' "$new"
 
+# every committed board.conf is shell the flow can source, quietly (a quote
+# inside LIMIT's text unescaped ended the string early and ran the rest as
+# a command), and a LIMIT that is not one quoted string stops the table,
+# naming its file, rather than rendering a truncated text
+diag=
+for conf in bitstreams/*/board.conf; do
+	e=$(bash -c '. "$1"' _ "$conf" 2>&1 >/dev/null)
+	[ -n "$e" ] && diag+="$conf: $e"$'\n'
+done
+tap "$([ -z "$diag" ]; echo $?)" "every board.conf sources without an error" "$diag"
+cp "$tmp/bitstreams/hx8k/board.conf" "$tmp/hx8k.conf"
+sed -i 's/^LIMIT="/LIMIT="with SYNTH_ECP5="-abc9 -nolutram" yosys /' "$tmp/bitstreams/hx8k/board.conf"
+out=$(python3 "$tmp/scripts/boards_table.py" 2>&1)
+rc=$?
+check "a LIMIT with a bare quote inside fails the table, naming its board.conf" \
+	test "$rc" -ne 0 -a -n "$(grep -F 'bitstreams/hx8k/board.conf: LIMIT is not one quoted string' <<<"$out")"
+mv "$tmp/hx8k.conf" "$tmp/bitstreams/hx8k/board.conf"
+
 # no previous table: the other boards are not built here yet
 rm "$tmp/docs/boards.md"
 python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
