@@ -31,8 +31,9 @@ int cmd_devices(int argc, char **argv)
 		rc = EXIT_FAIL;
 	} else if (n == 0) {
 		printf("  none found. A board's FTDI chip shows in `lsusb` as 0403:6010 (FT2232H:\n"
-		       "  iCEBreaker, HX8K breakout), 0403:6014 (FT232H: UPduino) or 0403:6015\n"
-		       "  (FT231X: ULX3S). If it is there but not here, install the udev rule:\n"
+		       "  iCEBreaker, HX8K breakout) or 0403:6015 (FT231X: ULX3S); a UPduino talks\n"
+		       "  through a USB-UART adapter on its header (its own FT232H, 0403:6014, only\n"
+		       "  programs its flash). If it is there but not here, install the udev rule:\n"
 		       "  sudo cp bitstreams/99-pipeminer.rules /etc/udev/rules.d/ && replug it.\n");
 	} else {
 		for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n"))
