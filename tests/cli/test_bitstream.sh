@@ -6,6 +6,8 @@
 # required) and icepack, with its report checked: timing met at the board's
 # clock, mhs = clock x nonces per clock, the resources within the part. A
 # build that fails leaves no bitstream or report of an earlier one behind.
+# A board's netlist changes only with what it uses, and the UPduino's is the
+# iCEBreaker's (the seed they share depends on it).
 set -u
 . "$(dirname "$0")/tap.sh"
 
