@@ -59,6 +59,13 @@ opts_asked=${NEXTPNR_OPTS-unset}
 synth_asked=${SYNTH_ECP5-unset}
 NEXTPNR_OPTS=
 unset SYNTH_ECP5
+# board.conf is shell, sourced: one that writes an error (a quote inside a
+# string unescaped ends it early and runs the rest as a command) is refused
+conf_err=$( (. "$dir/board.conf") 2>&1 >/dev/null | head -1 | cut -c1-160)
+[ -z "$conf_err" ] || {
+	echo "bitstream: $dir/board.conf does not source cleanly: $conf_err" >&2
+	exit 2
+}
 # shellcheck source=/dev/null
 . "$dir/board.conf"
 [ -n "$seeds_asked" ] && SEEDS=$seeds_asked

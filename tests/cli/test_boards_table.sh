@@ -69,16 +69,9 @@ python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
 check "a ring in delay lines is shown as one (\"unrolled S=4 x1, lines\")" \
 	grep -qE '^\| icebreaker \| iCE40UP5K-SG48 \| unrolled S=4 x1, lines \|' "$new"
 
-# every committed board.conf is shell the flow can source, quietly (a quote
-# inside LIMIT's text unescaped ended the string early and ran the rest as
-# a command), and a LIMIT that is not one quoted string stops the table,
-# naming its file, rather than rendering a truncated text
-diag=
-for conf in bitstreams/*/board.conf; do
-	e=$(bash -c '. "$1"' _ "$conf" 2>&1 >/dev/null)
-	[ -n "$e" ] && diag+="$conf: $e"$'\n'
-done
-tap "$([ -z "$diag" ]; echo $?)" "every board.conf sources without an error" "$diag"
+# a LIMIT that is not one quoted string (a quote inside it unescaped) stops
+# the table, naming its file, rather than rendering a truncated text (the
+# flow refuses such a board.conf too: test_bitstream)
 cp "$tmp/bitstreams/hx8k/board.conf" "$tmp/hx8k.conf"
 sed -i 's/^LIMIT="/LIMIT="with SYNTH_ECP5="-abc9 -nolutram" yosys /' "$tmp/bitstreams/hx8k/board.conf"
 out=$(python3 "$tmp/scripts/boards_table.py" 2>&1)
