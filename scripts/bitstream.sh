@@ -3,8 +3,10 @@
 # (board.conf: the family, the part, the clock, the baud rate and the engine
 # shape; a thin top.v; the constraint file, .pcf for iCE40, .lpf for ECP5;
 # board.conf's SOURCES=dir takes top.v and the constraints from
-# bitstreams/dir/ instead, for variants of one board such as the ULX3S's)
-# into bitstreams/build/BOARD/:
+# bitstreams/dir/ instead, for variants of one board such as the ULX3S's,
+# except that a board's own top.v, where it has one, wins; ENGINE_B and
+# STAGES_B name a second core's shape for a top that has two,
+# rtl/pair/pm_miner_pair.v) into bitstreams/build/BOARD/:
 #
 #   pm_pll.v       the PLL from the board oscillator to CLOCK_MHZ (icepll;
 #                  ecppll for ECP5: an EHXPLLL)
@@ -17,6 +19,8 @@
 #   BOARD.bin      icepack of the seed with the highest Fmax that met timing
 #   BOARD.bit      (ECP5) ecppack of that seed's textual configuration
 #   report.json    {"board", "device", "engine", "engines", "stages", "lines",
+#                  "pair" (null, or the second core's {"engine", "stages",
+#                  "lines"}),
 #                  "clock_mhz", "fmax_mhz", "timing_met", "dsp_path_ns",
 #                  "luts", "lut_capacity", "ffs", "ram_blocks", "dsps",
 #                  "nonces_per_clock", "mhs", "seed", "seeds_tried",
@@ -58,6 +62,8 @@ seeds_asked=${SEEDS:-}   # SEEDS="1" in the environment overrides board.conf's
 opts_asked=${NEXTPNR_OPTS-unset}
 synth_asked=${SYNTH_ECP5-unset}
 NEXTPNR_OPTS=
+ENGINE_B=
+STAGES_B=
 unset SYNTH_ECP5
 # board.conf is shell, sourced: one that writes an error (a quote inside a
 # string unescaped ends it early and runs the rest as a command) is refused
@@ -72,11 +78,13 @@ conf_err=$( (. "$dir/board.conf") 2>&1 >/dev/null | head -1 | cut -c1-160)
 [ "$opts_asked" != unset ] && NEXTPNR_OPTS=$opts_asked
 [ "$synth_asked" != unset ] && SYNTH_ECP5=$synth_asked
 src=bitstreams/${SOURCES:-$board}
+top=$src/top.v
+[ -f "$dir/top.v" ] && top=$dir/top.v   # a variant's own top (the 85F's pair)
 out=bitstreams/build/$board
 JOBS=${JOBS:-2}
 # shellcheck source=scripts/board_synth.sh
 . scripts/board_synth.sh
-RTL=$(pm_board_rtl "$ENGINE")   # rtl/, and rtl/chain/ or rtl/lines/ for their engines
+RTL=$(pm_board_rtl "$ENGINE" $ENGINE_B)   # rtl/, and rtl/chain/ or rtl/lines/ for their engines
 # PINCHECK=1: the board's top, PLL and pins around a stub miner
 # (tests/bitstreams/stub_miner.v), one seed, no bitstream: nextpnr refuses a
 # constraint that names a pin the package does not have.
@@ -100,6 +108,11 @@ fail() {
 case "${ENGINE:-}" in
 0 | 1 | 2 | 3) ;;
 *) fail "ENGINE=${ENGINE:-}: 0 ROLLED, 1 UNROLLED, 2 FULL or 3 UNROLLED with its window in delay lines" ;;
+esac
+case "$ENGINE_B/$STAGES_B" in
+/) ;;
+[13]/[0-9]*) grep -q pm_miner_pair "$top" || fail "ENGINE_B is set but $top has one core (rtl/pair/pm_miner_pair.v has two)" ;;
+*) fail "ENGINE_B=$ENGINE_B STAGES_B=$STAGES_B: a second core is a ring, 1 UNROLLED or 3 in delay lines, with its STAGES_B" ;;
 esac
 
 case "$FAMILY" in
@@ -140,6 +153,7 @@ echo "bitstream $board: $PART, PLL $OSC_MHZ -> $achieved MHz, $BAUD baud (BAUD_D
 
 # ---- synthesis
 params="-chparam ENGINE $ENGINE -chparam ENGINES $ENGINES -chparam STAGES $STAGES -chparam CLOCK_HZ $clock_hz -chparam BAUD_DIV $baud_div"
+[ -n "$ENGINE_B" ] && params="$params -chparam ENGINE_B $ENGINE_B -chparam STAGES_B $STAGES_B"
 # ECP5: SYNTH_ECP5 (default below) is measured, see the ECP5 comment
 defines=$(pm_board_defines "$FAMILY" "$DEVICE")   # scripts/board_synth.sh
 if [ "$FAMILY" = ice40 ]; then
@@ -153,7 +167,7 @@ t0=$SECONDS
 # global to the run), and with them nextpnr's placement for a seed, do not
 # change when a module this board does not use changes (tests/cli/test_bitstream.sh)
 # shellcheck disable=SC2086
-yosys -q -l "$out/yosys.log" -p "read_verilog -defer $defines -Irtl $RTL $out/pm_pll.v $src/top.v; hierarchy -top top $params; \
+yosys -q -l "$out/yosys.log" -p "read_verilog -defer $defines -Irtl $RTL $out/pm_pll.v $top; hierarchy -top top $params; \
 	$synth -json $out/top.json; tee -q -o $out/synth.stat stat" >/dev/null 2>&1 ||
 	fail "yosys failed (the end of $out/yosys.log):
 $(tail -20 "$out/yosys.log")"
@@ -223,13 +237,16 @@ python3 - "$out" "$board" <<EOF
 import json, os, subprocess, sys
 out, board = sys.argv[1], sys.argv[2]
 engine, engines, stages = $ENGINE, $ENGINES, $STAGES
-if engine == 0:
-    cycles = 124
-elif engine in (1, 3):
-    cycles = 2 * ((60 + stages) // stages)
-else:
-    cycles = 1
-npc = min(1.0, engines / cycles)
+engine_b, stages_b = "$ENGINE_B", "$STAGES_B"
+def cycles(engine, stages):
+    if engine == 0:
+        return 124
+    return 2 * ((60 + stages) // stages) if engine in (1, 3) else 1
+npc = min(1.0, engines / cycles(engine, stages))
+pair = None
+if engine_b:   # rtl/pair/pm_core_pair.v: one core of each shape
+    pair = {"engine": "unrolled", "stages": int(stages_b), "lines": engine_b == "3"}
+    npc = 1 / cycles(engine, stages) + 1 / cycles(int(engine_b), int(stages_b))
 best = None
 tried = []
 for seed in "$SEEDS".split():
@@ -317,6 +334,7 @@ report = {
     "engines": engines,
     "stages": stages if engine in (1, 3) else (1 if engine == 0 else 128),
     "lines": engine == 3,   # the ring's window in delay lines (rtl/lines/)
+    "pair": pair,
     "clock_mhz": round($clock_hz / 1e6, 4),
     "fmax_mhz": round(fmax, 2),
     "timing_met": met,

@@ -125,6 +125,9 @@ rows, limits = {}, {}     # by board
 for r in reports:
     shape = r["engine"] + (" S=%d" % r["stages"] if r["engine"] == "unrolled" else "") + \
         " x%d" % r["engines"] + (", lines" if r.get("lines") else "")
+    pair = r.get("pair")    # a second core of its own shape (rtl/pair/)
+    if pair:
+        shape += " + %s S=%d x1%s" % (pair["engine"], pair["stages"], ", lines" if pair["lines"] else "")
     t = target(r["device"])
     rows[r["board"]] = "| %s | %s | %s | %g | %.2f | %s | %d / %d (%d%%) | %d | %d | %d | %.5f | %.3f | %s | %s |" % (
         r["board"], r["device"], shape, r["clock_mhz"], r["fmax_mhz"],

@@ -92,6 +92,21 @@ rc=$?
 rm -rf "$bad" bitstreams/build/zz-test-engine
 check "an unknown ENGINE fails the build, named" test "$rc" -ne 0 -a -n "$(grep -F "ENGINE=4: 0 ROLLED" <<<"$out")"
 
+# A second core (ENGINE_B, rtl/pair/) is a ring, and needs a top with two
+# cores (the 85F's): each refused before any tool runs, named.
+cp -r bitstreams/icebreaker "$bad"
+printf 'ENGINE_B=2\nSTAGES_B=21\n' >>"$bad"/board.conf
+out=$(SYNTH_ONLY=1 scripts/bitstream.sh zz-test-engine 2>&1)
+rc=$?
+check "a second core that is not a ring fails the build, named" \
+	test "$rc" -ne 0 -a -n "$(grep -F "ENGINE_B=2 STAGES_B=21: a second core is a ring" <<<"$out")"
+sed -i 's/^ENGINE_B=2/ENGINE_B=3/' "$bad"/board.conf
+out=$(SYNTH_ONLY=1 scripts/bitstream.sh zz-test-engine 2>&1)
+rc=$?
+rm -rf "$bad" bitstreams/build/zz-test-engine
+check "a second core on a top with one fails the build, named" \
+	test "$rc" -ne 0 -a -n "$(grep -F "ENGINE_B is set but bitstreams/zz-test-engine/top.v has one core" <<<"$out")"
+
 # ENGINE=3 (the HX8K's, and the UP5K boards' at S=2): the ring with its
 # window in delay lines, read from rtl/lines/ and synthesized with those
 # lines in block RAM (a trial copy, so a build of the HX8K itself is left
@@ -155,8 +170,10 @@ probe "$iso"/rtl/pm_engine_full.v "$iso"/rtl/pm_engine_unrolled.v "$iso"/rtl/pm_
 # module merely read shifts yosys's automatic names (2026-12-06: the chain
 # modules read from rtl/ changed this netlist and the ULX3S 12F's)
 sed 's/^module pm_addf/module pm_iso_new/' "$iso"/rtl/chain/pm_addf.v >"$iso"/rtl/chain/pm_iso_new.v
+# and in rtl/pair/, which only a board with two cores (ENGINE_B) reads
+sed 's/^module pm_core_pair/module pm_iso_pair/' "$iso"/rtl/pair/pm_core_pair.v >"$iso"/rtl/pair/pm_iso_pair.v
 SYNTH_ONLY=1 "$iso"/scripts/bitstream.sh icebreaker >/dev/null 2>&1
-check "icebreaker: a change to engines it does not use, or a module in rtl/chain/, leaves its netlist unchanged" \
+check "icebreaker: a change to engines it does not use, or a module in rtl/chain/ or rtl/pair/, leaves its netlist unchanged" \
 	cmp -s bitstreams/build/icebreaker/top.json "$iso"/bitstreams/build/icebreaker/top.json
 # rtl/lines/ is read by ENGINE=3 builds only: the same board as a ROLLED one
 # (ENGINE=0, synthesis only) with and without a new module there

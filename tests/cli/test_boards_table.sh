@@ -69,6 +69,13 @@ python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
 check "a ring in delay lines is shown as one (\"unrolled S=4 x1, lines\")" \
 	grep -qE '^\| icebreaker \| iCE40UP5K-SG48 \| unrolled S=4 x1, lines \|' "$new"
 
+# a pair of cores (rtl/pair/) shows both shapes
+sed -i 's/"lines": true,/"lines": true, "pair": {"engine": "unrolled", "stages": 21, "lines": true},/' \
+	"$tmp/bitstreams/build/icebreaker/report.json"
+python3 "$tmp/scripts/boards_table.py" >/dev/null 2>&1
+check "a pair is shown as both shapes (\"unrolled S=4 x1, lines + unrolled S=21 x1, lines\")" \
+	grep -qE '^\| icebreaker \| iCE40UP5K-SG48 \| unrolled S=4 x1, lines \+ unrolled S=21 x1, lines \|' "$new"
+
 # a LIMIT that is not one quoted string (a quote inside it unescaped) stops
 # the table, naming its file, rather than rendering a truncated text (the
 # flow refuses such a board.conf too: test_bitstream)
