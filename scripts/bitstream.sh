@@ -3,8 +3,8 @@
 # (board.conf: the family, the part, the clock, the baud rate and the engine
 # shape; a thin top.v; the constraint file, .pcf for iCE40, .lpf for ECP5;
 # board.conf's SOURCES=dir takes top.v and the constraints from
-# bitstreams/dir/ instead, for variants of one board such as the ULX3S's,
-# except that a board's own top.v, where it has one, wins; ENGINE_B and
+# bitstreams/dir/ instead, for variants of one board such as the ULX3S's;
+# TOP=file takes the top from the board's own folder instead; ENGINE_B and
 # STAGES_B name a second core's shape for a top that has two,
 # rtl/pair/pm_miner_pair.v) into bitstreams/build/BOARD/:
 #
@@ -64,6 +64,7 @@ synth_asked=${SYNTH_ECP5-unset}
 NEXTPNR_OPTS=
 ENGINE_B=
 STAGES_B=
+TOP=
 unset SYNTH_ECP5
 # board.conf is shell, sourced: one that writes an error (a quote inside a
 # string unescaped ends it early and runs the rest as a command) is refused
@@ -79,7 +80,7 @@ conf_err=$( (. "$dir/board.conf") 2>&1 >/dev/null | head -1 | cut -c1-160)
 [ "$synth_asked" != unset ] && SYNTH_ECP5=$synth_asked
 src=bitstreams/${SOURCES:-$board}
 top=$src/top.v
-[ -f "$dir/top.v" ] && top=$dir/top.v   # a variant's own top (the 85F's pair)
+[ -n "$TOP" ] && top=$dir/$TOP   # a variant's own top (the 85F's pair)
 out=bitstreams/build/$board
 JOBS=${JOBS:-2}
 # shellcheck source=scripts/board_synth.sh
@@ -109,6 +110,7 @@ case "${ENGINE:-}" in
 0 | 1 | 2 | 3) ;;
 *) fail "ENGINE=${ENGINE:-}: 0 ROLLED, 1 UNROLLED, 2 FULL or 3 UNROLLED with its window in delay lines" ;;
 esac
+[ -f "$top" ] || fail "no top $top (board.conf's TOP names a file of $dir/)"
 case "$ENGINE_B/$STAGES_B" in
 /) ;;
 [13]/[0-9]*) grep -q pm_miner_pair "$top" || fail "ENGINE_B is set but $top has one core (rtl/pair/pm_miner_pair.v has two)" ;;

@@ -18,7 +18,9 @@
 // of loaded. The split is registered from i_nonce_start and i_nonce_end
 // every cycle, so they must hold their values the cycle before i_load as
 // well (pm_link's work register does: it is complete a cycle before
-// o_load). Everything else is pm_core's contract (rtl/pm_core.v).
+// o_load). B takes each load and abort a cycle after A (below), so every
+// work input must also hold for a cycle after an abort (pm_link's do).
+// Everything else is pm_core's contract (rtl/pm_core.v).
 //
 // Done: o_done_pulse rises a cycle after the later of the two cores' done
 // pulses (A's alone when B was not loaded), and o_busy falls with it, so
@@ -91,9 +93,19 @@ module pm_core_pair #(
 		.o_busy(), .o_done_pulse(done_a), .o_tag(tag_a), .o_next_nonce(next_a),
 		.o_hashes(hashes_a), .o_lost(lost_a)
 	);
+	// B is loaded and aborted a cycle after A, from registers: the flush
+	// that clears every valid bit of B's ring was the 85F's critical path
+	// as logic of the link's load and abort (12.19 ns, 10.77 of it routing,
+	// at 90 MHz). The work words are held that cycle longer (see above;
+	// pm_link's r_work changes two cycles after its abort at the soonest), so
+	// a result B finds in it is one of the unit it is leaving, tagged so.
+	reg r_load_b, r_abort_b;
+	always @(posedge i_clk) begin
+		r_load_b <= !i_rst && i_load && r_b_on;
+		r_abort_b <= !i_rst && (i_abort || (i_load && !r_b_on));
+	end
 	pm_core #(.ENGINE(ENGINE_B), .ENGINES(8'd1), .STAGES(STAGES_B), .FIFO_LOG2(FIFO_LOG2)) u_b (
-		.i_clk(i_clk), .i_rst(i_rst), .i_load(i_load && r_b_on),
-		.i_abort(i_abort || (i_load && !r_b_on)), .i_tag(i_tag),
+		.i_clk(i_clk), .i_rst(i_rst), .i_load(r_load_b), .i_abort(r_abort_b), .i_tag(i_tag),
 		.i_zero_bits(i_zero_bits), .i_midstate(i_midstate), .i_state3(i_state3),
 		.i_tail(i_tail), .i_nonce_start(r_b_start), .i_nonce_end(i_nonce_end),
 		.o_result_valid(vb), .o_result_tag(tb), .o_result_nonce(nb_res), .i_result_ready(ready_b),

@@ -106,6 +106,19 @@ rc=$?
 rm -rf "$bad" bitstreams/build/zz-test-engine
 check "a second core on a top with one fails the build, named" \
 	test "$rc" -ne 0 -a -n "$(grep -F "ENGINE_B is set but bitstreams/zz-test-engine/top.v has one core" <<<"$out")"
+# The 85F's pair (board.conf's LIMIT: its top_pair.v, S=62 beside S=21 in
+# lines) elaborates in the flow and its pins place; a TOP that is not there
+# is refused, named.
+cp -r bitstreams/ulx3s-85f "$bad"
+printf 'ENGINE=1\nSTAGES=62\nENGINE_B=3\nSTAGES_B=21\nTOP=top_pair.v\n' >>"$bad"/board.conf
+check "ulx3s-85f's pair (top_pair.v): the flow takes it and its pins place" \
+	env PINCHECK=1 scripts/bitstream.sh zz-test-engine
+sed -i 's/^TOP=top_pair.v/TOP=top_nowhere.v/' "$bad"/board.conf
+out=$(PINCHECK=1 scripts/bitstream.sh zz-test-engine 2>&1)
+rc=$?
+rm -rf "$bad" bitstreams/build/zz-test-engine bitstreams/build/zz-test-engine-pins
+check "a TOP that is not in the board's folder fails the build, named" \
+	test "$rc" -ne 0 -a -n "$(grep -F "no top bitstreams/zz-test-engine/top_nowhere.v" <<<"$out")"
 
 # ENGINE=3 (the HX8K's, and the UP5K boards' at S=2): the ring with its
 # window in delay lines, read from rtl/lines/ and synthesized with those
