@@ -3,6 +3,9 @@
 #   expect_usage DESC NEEDLE CMD...
 #                          ok if CMD exits 2, prints exactly one line on stderr,
 #                          and that line contains NEEDLE
+#   expect_fail DESC NEEDLE CMD...
+#                          ok if CMD exits non-zero and what it prints
+#                          (stdout and stderr) contains NEEDLE
 #   json_check DESC JSON PYEXPR
 #                          ok if the Python expression is true with d = the parsed JSON
 PIPEMINER=${PIPEMINER:-./pipeminer}
@@ -24,6 +27,18 @@ check() {
 	shift
 	out=$("$@" 2>&1)
 	tap $? "$desc" "$out"
+}
+
+expect_fail() {
+	local desc=$1 needle=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne 0 ] && grep -qF -- "$needle" <<<"$out"; then
+		tap 0 "$desc"
+	else
+		tap 1 "$desc" "exit $rc: $out"
+	fi
 }
 
 expect_usage() {

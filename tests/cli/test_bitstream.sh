@@ -21,10 +21,9 @@ bad=bitstreams/zz-test-badpin
 rm -rf "$bad"
 cp -r bitstreams/hx8k "$bad"
 sed -i 's/B12$/Z99/' "$bad"/*.pcf
-out=$(PINCHECK=1 scripts/bitstream.sh zz-test-badpin 2>&1)
-rc=$?
+expect_fail "iCE40: a pin the package lacks fails the build, named" "pin named 'Z99'" \
+	env PINCHECK=1 scripts/bitstream.sh zz-test-badpin
 rm -rf "$bad" bitstreams/build/zz-test-badpin-pins
-check "iCE40: a pin the package lacks fails the build, named" test "$rc" -ne 0 -a -n "$(grep "pin named 'Z99'" <<<"$out")"
 check "a pin check writes only its -pins folder (no empty build folder left)" test ! -e bitstreams/build/zz-test-badpin
 
 # A board.conf that does not source cleanly (here a bare quote inside LIMIT's
@@ -47,24 +46,19 @@ mkdir "$bad"
 cp bitstreams/ulx3s-12f/board.conf bitstreams/ulx3s/* "$bad"/
 sed -i '/^SOURCES=/d' "$bad"/board.conf
 sed -i 's/SITE "L4"/SITE "Z99"/' "$bad"/ulx3s.lpf
-out=$(PINCHECK=1 scripts/bitstream.sh zz-test-ecp5-badpin 2>&1)
-rc=$?
+expect_fail "ECP5: a pin the package lacks fails the build, named" "pin 'Z99', which does not exist" \
+	env PINCHECK=1 scripts/bitstream.sh zz-test-ecp5-badpin
 rm -rf "$bad" bitstreams/build/zz-test-ecp5-badpin-pins
-check "ECP5: a pin the package lacks fails the build, named" test "$rc" -ne 0 -a -n "$(grep "pin 'Z99', which does not exist" <<<"$out")"
 
 # NEXTPNR_OPTS reaches nextpnr (board.conf, or the environment): one it
 # does not know fails the build, and nextpnr's words name it.
-out=$(NEXTPNR_OPTS=--no-such-option PINCHECK=1 scripts/bitstream.sh icebreaker 2>&1)
-rc=$?
-check "NEXTPNR_OPTS reaches nextpnr: an unknown option fails the build, named" \
-	test "$rc" -ne 0 -a -n "$(grep -F "unrecognised option '--no-such-option'" <<<"$out")"
+expect_fail "NEXTPNR_OPTS reaches nextpnr: an unknown option fails the build, named" \
+	"unrecognised option '--no-such-option'" env NEXTPNR_OPTS=--no-such-option PINCHECK=1 scripts/bitstream.sh icebreaker
 
 # SYNTH_ECP5 replaces synth_ecp5's options: one yosys does not know fails
 # the build, and the yosys log's end that the error quotes names it.
-out=$(SYNTH_ECP5=-no-such-option PINCHECK=1 scripts/bitstream.sh ulx3s-12f 2>&1)
-rc=$?
-check "SYNTH_ECP5 reaches synth_ecp5: an unknown option fails the build, named" \
-	test "$rc" -ne 0 -a -n "$(grep -F "synth_ecp5 -top top -no-such-option" <<<"$out")"
+expect_fail "SYNTH_ECP5 reaches synth_ecp5: an unknown option fails the build, named" \
+	"synth_ecp5 -top top -no-such-option" env SYNTH_ECP5=-no-such-option PINCHECK=1 scripts/bitstream.sh ulx3s-12f
 
 # A build that fails leaves nothing of an earlier build behind: here the PLL
 # cannot make the clock, and the bitstream, report and seed log planted as
@@ -87,25 +81,20 @@ bad=bitstreams/zz-test-engine
 rm -rf "$bad"
 cp -r bitstreams/icebreaker "$bad"
 sed -i 's/^ENGINE=.*/ENGINE=4/' "$bad"/board.conf
-out=$(SYNTH_ONLY=1 scripts/bitstream.sh zz-test-engine 2>&1)
-rc=$?
+expect_fail "an unknown ENGINE fails the build, named" "ENGINE=4: 0 ROLLED" \
+	env SYNTH_ONLY=1 scripts/bitstream.sh zz-test-engine
 rm -rf "$bad" bitstreams/build/zz-test-engine
-check "an unknown ENGINE fails the build, named" test "$rc" -ne 0 -a -n "$(grep -F "ENGINE=4: 0 ROLLED" <<<"$out")"
 
 # A second core (ENGINE_B, rtl/pair/) is a ring, and needs a top with two
 # cores (the 85F's): each refused before any tool runs, named.
 cp -r bitstreams/icebreaker "$bad"
 printf 'ENGINE_B=2\nSTAGES_B=21\n' >>"$bad"/board.conf
-out=$(SYNTH_ONLY=1 scripts/bitstream.sh zz-test-engine 2>&1)
-rc=$?
-check "a second core that is not a ring fails the build, named" \
-	test "$rc" -ne 0 -a -n "$(grep -F "ENGINE_B=2 STAGES_B=21: a second core is a ring" <<<"$out")"
+expect_fail "a second core that is not a ring fails the build, named" \
+	"ENGINE_B=2 STAGES_B=21: a second core is a ring" env SYNTH_ONLY=1 scripts/bitstream.sh zz-test-engine
 sed -i 's/^ENGINE_B=2/ENGINE_B=3/' "$bad"/board.conf
-out=$(SYNTH_ONLY=1 scripts/bitstream.sh zz-test-engine 2>&1)
-rc=$?
+expect_fail "a second core on a top with one fails the build, named" \
+	"ENGINE_B is set but bitstreams/zz-test-engine/top.v has one core" env SYNTH_ONLY=1 scripts/bitstream.sh zz-test-engine
 rm -rf "$bad" bitstreams/build/zz-test-engine
-check "a second core on a top with one fails the build, named" \
-	test "$rc" -ne 0 -a -n "$(grep -F "ENGINE_B is set but bitstreams/zz-test-engine/top.v has one core" <<<"$out")"
 # The 85F's pair (board.conf's LIMIT: its top_pair.v, S=62 beside S=21 in
 # lines) elaborates in the flow and its pins place; a TOP that is not there
 # is refused, named.
@@ -114,11 +103,9 @@ printf 'ENGINE=1\nSTAGES=62\nENGINE_B=3\nSTAGES_B=21\nTOP=top_pair.v\n' >>"$bad"
 check "ulx3s-85f's pair (top_pair.v): the flow takes it and its pins place" \
 	env PINCHECK=1 scripts/bitstream.sh zz-test-engine
 sed -i 's/^TOP=top_pair.v/TOP=top_nowhere.v/' "$bad"/board.conf
-out=$(PINCHECK=1 scripts/bitstream.sh zz-test-engine 2>&1)
-rc=$?
+expect_fail "a TOP that is not in the board's folder fails the build, named" \
+	"no top bitstreams/zz-test-engine/top_nowhere.v" env PINCHECK=1 scripts/bitstream.sh zz-test-engine
 rm -rf "$bad" bitstreams/build/zz-test-engine bitstreams/build/zz-test-engine-pins
-check "a TOP that is not in the board's folder fails the build, named" \
-	test "$rc" -ne 0 -a -n "$(grep -F "no top bitstreams/zz-test-engine/top_nowhere.v" <<<"$out")"
 
 # ENGINE=3 (the HX8K's, and the UP5K boards' at S=2): the ring with its
 # window in delay lines, read from rtl/lines/ and synthesized with those
