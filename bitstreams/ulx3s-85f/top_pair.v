@@ -5,7 +5,10 @@
 // sixth), where no one shape gives two thirds of a nonce a clock on this
 // die (board.conf's LIMIT). The same pins (bitstreams/ulx3s/ulx3s.lpf,
 // board.conf's SOURCES), PLL and reset as every ULX3S; the parameters are
-// set by the flow from board.conf (scripts/bitstream.sh).
+// set by the flow from board.conf (scripts/bitstream.sh). A file of its own
+// rather than a switch in the shared top: any edit to that top renames the
+// cells of every ULX3S's netlist (each then needs its seed searched again),
+// and only a pair may read rtl/pair/.
 `default_nettype none
 
 module top #(
