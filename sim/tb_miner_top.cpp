@@ -211,6 +211,15 @@ static uint64_t run_unit(board &b, tap &t, const sent &u, const char *what, uint
 
 	t.check(first_status && b.log[from].payload[0] == u.tag && (b.log[from].payload[1] & 1),
 		"%s: STATUS answers the WORK first, with its tag, busy", what);
+#if TB_ENGINES == 1 || defined(TB_PAIR)
+	{
+		// one engine (the pair: its first core) walks from the range's
+		// start: STATUS's next nonce is already in this unit's range
+		status first = parse_status(b.log[from].payload);
+		t.check(first.next - u.start <= u.end - u.start,
+			"%s: that STATUS's next nonce (%08x) is in the unit's range", what, first.next);
+	}
+#endif
 	t.check(all_pass, "%s: every reported nonce passes the host's filter", what);
 	t.check(gotset == want && got.size() == want.size(),
 		"%s: the board's results are exactly the host's (%zu reported, %zu expected)", what,
