@@ -18,8 +18,10 @@
 // of loaded. The split is registered from i_nonce_start and i_nonce_end
 // every cycle, so they must hold their values the cycle before i_load as
 // well (pm_link's work register does: it is complete a cycle before
-// o_load). B takes each load and abort a cycle after A (below), so every
-// work input must also hold for a cycle after an abort (pm_link's do).
+// o_load). Both cores take each load, abort and reset a cycle late, from
+// registers of this module (below), so every work input must also hold for
+// a cycle after an abort (pm_link's do). o_tag and o_next_nonce show the
+// new unit from the cycle after i_load all the same, as pm_core's do.
 // Everything else is pm_core's contract (rtl/pm_core.v).
 //
 // Done: o_done_pulse rises a cycle after the later of the two cores' done
@@ -78,34 +80,41 @@ module pm_core_pair #(
 		r_b_on <= nb != 32'd0;
 	end
 
+	// ---- the flushes, from registers of the pair's own -----------------------
+	// A load, an abort or the reset clears every valid bit of a core's ring.
+	// As logic of the link's load and abort and of the board's reset (whose
+	// counter sits by the reset LED at the die's edge) that flush was the
+	// 85F's critical path, B's first (12.19 ns, 10.77 of it routing, at 90
+	// MHz), then, with B's registered, A's (13.85 ns, 12.43 of it routing).
+	// From registers here, the placer can put each core's flush by its ring.
+	// A result a core finds in the cycle late is one of the unit it is
+	// leaving, tagged so.
+	reg r_rst, r_load_a, r_abort_a, r_load_b, r_abort_b;
+	always @(posedge i_clk) begin
+		r_rst <= i_rst;
+		r_load_a <= !i_rst && i_load;
+		r_abort_a <= !i_rst && i_abort;
+		r_load_b <= !i_rst && i_load && r_b_on;
+		r_abort_b <= !i_rst && (i_abort || (i_load && !r_b_on));
+	end
+
 	// ---- the two cores ---------------------------------------------------------
 	wire        va, vb, done_a, done_b, lost_a, lost_b;
-	wire [7:0]  ta, tb, tag_a;
+	wire [7:0]  ta, tb;
 	wire [31:0] na, nb_res, next_a;
 	wire [47:0] hashes_a, hashes_b;
 	wire        ready_a, ready_b;
 
 	pm_core #(.ENGINE(ENGINE_A), .ENGINES(8'd1), .STAGES(STAGES_A), .FIFO_LOG2(FIFO_LOG2)) u_a (
-		.i_clk(i_clk), .i_rst(i_rst), .i_load(i_load), .i_abort(i_abort), .i_tag(i_tag),
+		.i_clk(i_clk), .i_rst(r_rst), .i_load(r_load_a), .i_abort(r_abort_a), .i_tag(i_tag),
 		.i_zero_bits(i_zero_bits), .i_midstate(i_midstate), .i_state3(i_state3),
 		.i_tail(i_tail), .i_nonce_start(i_nonce_start), .i_nonce_end(r_b_on ? r_a_end : i_nonce_end),
 		.o_result_valid(va), .o_result_tag(ta), .o_result_nonce(na), .i_result_ready(ready_a),
-		.o_busy(), .o_done_pulse(done_a), .o_tag(tag_a), .o_next_nonce(next_a),
+		.o_busy(), .o_done_pulse(done_a), .o_tag(), .o_next_nonce(next_a),
 		.o_hashes(hashes_a), .o_lost(lost_a)
 	);
-	// B is loaded and aborted a cycle after A, from registers: the flush
-	// that clears every valid bit of B's ring was the 85F's critical path
-	// as logic of the link's load and abort (12.19 ns, 10.77 of it routing,
-	// at 90 MHz). The work words are held that cycle longer (see above;
-	// pm_link's r_work changes two cycles after its abort at the soonest), so
-	// a result B finds in it is one of the unit it is leaving, tagged so.
-	reg r_load_b, r_abort_b;
-	always @(posedge i_clk) begin
-		r_load_b <= !i_rst && i_load && r_b_on;
-		r_abort_b <= !i_rst && (i_abort || (i_load && !r_b_on));
-	end
 	pm_core #(.ENGINE(ENGINE_B), .ENGINES(8'd1), .STAGES(STAGES_B), .FIFO_LOG2(FIFO_LOG2)) u_b (
-		.i_clk(i_clk), .i_rst(i_rst), .i_load(r_load_b), .i_abort(r_abort_b), .i_tag(i_tag),
+		.i_clk(i_clk), .i_rst(r_rst), .i_load(r_load_b), .i_abort(r_abort_b), .i_tag(i_tag),
 		.i_zero_bits(i_zero_bits), .i_midstate(i_midstate), .i_state3(i_state3),
 		.i_tail(i_tail), .i_nonce_start(r_b_start), .i_nonce_end(i_nonce_end),
 		.o_result_valid(vb), .o_result_tag(tb), .o_result_nonce(nb_res), .i_result_ready(ready_b),
@@ -113,11 +122,24 @@ module pm_core_pair #(
 		.o_hashes(hashes_b), .o_lost(lost_b)
 	);
 
+	// What the link shows of the unit (STATUS): its tag from the cycle after
+	// i_load, as pm_core's, and the next nonce, which is i_nonce_start in the
+	// cycle A takes the load.
+	reg [7:0] r_tag;
+	always @(posedge i_clk)
+		if (i_rst)
+			r_tag <= 8'd0;
+		else if (i_load)
+			r_tag <= i_tag;
+
 	// ---- the unit: done when both are --------------------------------------------
-	reg r_pend_a, r_pend_b, r_done;
-	wire pend_a = r_pend_a && !done_a;
-	wire pend_b = r_pend_b && !done_b;
+	// A core's done pulse in the cycle it takes a load or abort is of the
+	// unit before (its flush comes a cycle after the link's): not this one's.
+	reg r_pend_a, r_pend_b, r_done, r_flushed;
+	wire pend_a = r_pend_a && !(done_a && !r_flushed);
+	wire pend_b = r_pend_b && !(done_b && !r_flushed);
 	always @(posedge i_clk) begin
+		r_flushed <= i_load || i_abort;
 		if (i_rst || i_abort) begin
 			r_pend_a <= 1'b0;
 			r_pend_b <= 1'b0;
@@ -148,8 +170,8 @@ module pm_core_pair #(
 
 	assign o_busy = r_pend_a || r_pend_b;
 	assign o_done_pulse = r_done;
-	assign o_tag = tag_a;
-	assign o_next_nonce = next_a;
+	assign o_tag = r_tag;
+	assign o_next_nonce = r_load_a ? i_nonce_start : next_a;
 	assign o_hashes = r_hashes;
 	assign o_lost = lost_a || lost_b;
 endmodule
