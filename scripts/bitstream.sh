@@ -111,9 +111,11 @@ case "${ENGINE:-}" in
 *) fail "ENGINE=${ENGINE:-}: 0 ROLLED, 1 UNROLLED, 2 FULL or 3 UNROLLED with its window in delay lines" ;;
 esac
 [ -f "$top" ] || fail "no top $top (board.conf's TOP names a file of $dir/)"
+two_cores=no    # the top instantiates rtl/pair/pm_miner_pair (a line that begins with it)
+grep -q '^[[:space:]]*pm_miner_pair' "$top" && two_cores=yes
 case "$ENGINE_B/$STAGES_B" in
-/) ;;
-[13]/[0-9]*) grep -q pm_miner_pair "$top" || fail "ENGINE_B is set but $top has one core (rtl/pair/pm_miner_pair.v has two)" ;;
+/) [ $two_cores = no ] || fail "$top has two cores (pm_miner_pair) but board.conf sets no ENGINE_B and STAGES_B for the second" ;;
+[13]/[0-9]*) [ $two_cores = yes ] || fail "ENGINE_B is set but $top has one core (rtl/pair/pm_miner_pair.v has two)" ;;
 *) fail "ENGINE_B=$ENGINE_B STAGES_B=$STAGES_B: a second core is a ring, 1 UNROLLED or 3 in delay lines, with its STAGES_B" ;;
 esac
 
