@@ -9,8 +9,9 @@
 // ABORT mid-range, corrupt frames, and the IDENTITY figures against the
 // hash rate the board actually achieves.
 //
-// The model's shape comes from the build (sim/core.mk): TB_ENGINE,
-// TB_ENGINES, TB_STAGES are the parameters it was verilated with.
+// The model's shape comes from the build (sim/top.mk): TB_ENGINE,
+// TB_ENGINES, TB_STAGES are the parameters it was verilated with, and
+// TB_PAIR marks pm_miner_pair (two cores; STATUS shows the first's nonce).
 #include <algorithm>
 #include <map>
 #include <set>
