@@ -95,13 +95,10 @@ sed -i 's/^ENGINE_B=2/ENGINE_B=3/' "$bad"/board.conf
 expect_fail "a second core on a top with one fails the build, named" \
 	"ENGINE_B is set but bitstreams/zz-test-engine/top.v has one core" env SYNTH_ONLY=1 scripts/bitstream.sh zz-test-engine
 rm -rf "$bad" bitstreams/build/zz-test-engine
-# The 85F's pair (board.conf's LIMIT: its top_pair.v, S=62 beside S=21 in
-# lines) elaborates in the flow and its pins place; that top without a
-# second core in board.conf, or a TOP that is not there, is refused, named.
+# The 85F's default is the pair (its top_pair.v, S=62 beside S=21 in lines:
+# the pin check above elaborates it); that top without a second core in
+# board.conf, or a TOP that is not there, is refused, named.
 cp -r bitstreams/ulx3s-85f "$bad"
-printf 'ENGINE=1\nSTAGES=62\nENGINE_B=3\nSTAGES_B=21\nTOP=top_pair.v\n' >>"$bad"/board.conf
-check "ulx3s-85f's pair (top_pair.v): the flow takes it and its pins place" \
-	env PINCHECK=1 scripts/bitstream.sh zz-test-engine
 sed -i '/^ENGINE_B=/d; /^STAGES_B=/d' "$bad"/board.conf
 expect_fail "a top with two cores and no second core in board.conf fails the build, named" \
 	"top_pair.v has two cores (pm_miner_pair) but board.conf sets no ENGINE_B" env PINCHECK=1 scripts/bitstream.sh zz-test-engine
